@@ -1,0 +1,3 @@
+"""Continuum: one child, one record, every agency."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,45 @@
+"""Template helpers for GOV.UK rendering and for displaying identifiers."""
+
+from __future__ import annotations
+
+from django import forms, template
+
+from continuum.core.forms import DateInputWidget
+from continuum.core.identifiers import format_nhs_number
+
+register = template.Library()
+
+
+@register.filter
+def widget_kind(bound_field) -> str:
+    widget = bound_field.field.widget
+    if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple | DateInputWidget):
+        return "fieldset"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    return "input"
+
+
+@register.filter
+def describe(bound_field, _same=None):
+    """Render the widget with aria-describedby pointing at its hint and error message."""
+    ids = []
+    if bound_field.help_text:
+        ids.append(f"{bound_field.auto_id}-hint")
+    if bound_field.errors:
+        ids.append(f"{bound_field.auto_id}-error")
+    attrs = {"aria-describedby": " ".join(ids)} if ids else None
+    return bound_field.as_widget(attrs=attrs)
+
+
+@register.filter
+def nhs(value: str | None) -> str:
+    return format_nhs_number(value or "")
+
+
+@register.simple_tag(takes_context=True)
+def querystring_with(context, **kwargs):
+    params = context["request"].GET.copy()
+    for key, value in kwargs.items():
+        params[key] = value
+    return params.urlencode()

@@ -1,0 +1,36 @@
+"""Role permissions, declared once as composable predicates (django-rules)."""
+
+from __future__ import annotations
+
+import rules
+
+from continuum.directory.models import Role
+
+
+def _has_role(*roles: str):
+    @rules.predicate(name=f"has_role_{'_'.join(roles)}")
+    def predicate(user) -> bool:
+        return bool(user and user.is_authenticated and getattr(user, "role", None) in roles)
+
+    return predicate
+
+
+is_front_door = _has_role(Role.FRONT_DOOR)
+is_dpo = _has_role(Role.DPO)
+is_volunteer = _has_role(Role.VOLUNTEER)
+is_analyst = _has_role(Role.ANALYST)
+is_manager = _has_role(Role.TEAM_MANAGER)
+is_casework_staff = _has_role(
+    Role.PRACTITIONER, Role.DSL, Role.TEAM_MANAGER, Role.FRONT_DOOR, Role.VOLUNTEER
+)
+
+# Roles that may see every person in the area, because their job is to: the front door triages
+# any contact about any child; the DPO answers for every access.
+sees_whole_area = is_front_door | is_dpo
+# Roles that may never change a person's record, whatever their agency's involvement.
+never_edits_people = is_dpo | is_analyst | _has_role(Role.ADMINISTRATOR)
+# Who may create a new person record (registration, a new baby, an adult in the home).
+can_create_people = is_casework_staff & ~is_volunteer
+
+rules.add_perm("people.add_person", can_create_people)
+rules.add_perm("audit.view_person_audit", is_dpo)

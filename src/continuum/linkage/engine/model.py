@@ -1,0 +1,394 @@
+"""Fellegi–Sunter model built with Splink 5 (DuckDB backend).
+
+Typical use::
+
+    frame = prepare_frame(records)              # records: dicts in person-extract v1
+    model = train(frame, LinkageConfig())       # unsupervised: u by sampling, m by EM
+    pairs = predict(model, frame)               # scored candidate pairs (pandas)
+    model.save("model.json"); model = TrainedModel.load("model.json")
+    params = model.params                       # for realtime.score_pair
+
+Training is unsupervised: λ from deterministic rules, u by random sampling,
+m by EM on two blocking rules (names are estimated while blocking on date of
+birth and vice versa).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+
+from .comparisons import Comparison, build_comparisons
+from .normalise import FEATURE_COLUMNS, FeatureOptions, prepare_record
+
+ENGINE_VERSION = "1.0.0"
+PARAMS_FORMAT = "continuum-linkage-model"
+
+LIST_FEATURES = frozenset({"given_canon", "middle", "family_parts"})
+INT_FEATURES = frozenset({"dob_y", "dob_m", "dob_d"})
+
+#: Candidate-generation rules (each a tuple of columns that must be equal).
+DEFAULT_BLOCKING_RULES: tuple[tuple[str, ...], ...] = (
+    ("nhs",),
+    ("upn",),
+    ("dob", "pc_district"),
+    ("dob", "family_ph1"),
+    ("dob", "given_ph1"),
+    ("family_ph1", "given_ph1", "dob_y"),
+    ("given_ph1", "family_ph1", "pc_district"),
+    ("postcode", "family_ph1"),
+    ("address", "given_ph1"),
+    ("family_ph1", "dob_y", "dob_m"),
+)
+#: EM training rules: names are estimated while blocking on DOB, then the rest.
+DEFAULT_TRAINING_RULES: tuple[tuple[str, ...], ...] = (
+    ("dob",),
+    ("given_ph1", "family_ph1"),
+)
+#: High-precision rules used to estimate λ (the prior match probability).
+DEFAULT_DETERMINISTIC_RULES: tuple[tuple[str, ...], ...] = (
+    ("nhs",),
+    ("given", "family", "dob"),
+)
+
+
+@dataclass
+class LinkageConfig:
+    """Everything that configures training, scoring and clustering.
+
+    ``threshold_upper``: match probability at or above which a pair is auto-linked.
+    ``threshold_lower``: at or above this (and below upper) a pair goes to review.
+    ``identifier_hard_rule``: never link two records whose identifiers (valid NHS
+    numbers) differ.  ``given_name_hard_rule``: never link two records whose given
+    names are clearly different (twins) unless their identifiers agree.
+    ``unborn_window_days``: an unborn record links to a born child whose DOB is
+    within this many days of the expected date of delivery.
+    ``unique_per_source``: a person has at most one record per source (true for
+    Febrl 4; false for real agency extracts, which contain duplicates).
+    ``link_only``: ignore pairs within the same source.
+    """
+
+    threshold_upper: float = 0.99
+    threshold_lower: float = 0.80
+    identifier_check: str = "nhs"
+    postcode_style: str = "uk"
+    use_sex: bool = True
+    use_upn: bool = True
+    use_address: bool = True
+    blocking_rules: list[list[str]] = field(
+        default_factory=lambda: [list(r) for r in DEFAULT_BLOCKING_RULES]
+    )
+    training_rules: list[list[str]] = field(
+        default_factory=lambda: [list(r) for r in DEFAULT_TRAINING_RULES]
+    )
+    deterministic_rules: list[list[str]] = field(
+        default_factory=lambda: [list(r) for r in DEFAULT_DETERMINISTIC_RULES]
+    )
+    deterministic_recall: float = 0.7
+    u_max_pairs: float = 5e6
+    em_max_pairs: float | None = 3e6
+    seed: int = 42
+    identifier_hard_rule: bool = True
+    given_name_hard_rule: bool = True
+    unborn_window_days: int = 28
+    unique_per_source: bool = False
+    link_only: bool = False
+
+    @property
+    def feature_options(self) -> FeatureOptions:
+        return FeatureOptions(
+            identifier_check=self.identifier_check, postcode_style=self.postcode_style
+        )
+
+    def comparisons(self) -> list[Comparison]:
+        return build_comparisons(
+            use_sex=self.use_sex, use_upn=self.use_upn, use_address=self.use_address
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> LinkageConfig:
+        known = {f for f in cls.__dataclass_fields__}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+# ---------------------------------------------------------------------------
+# Input frames
+# ---------------------------------------------------------------------------
+
+
+def prepare_frame(
+    records: Iterable[Mapping[str, Any]] | pd.DataFrame,
+    options: FeatureOptions | None = None,
+    *,
+    source: str | None = None,
+) -> pd.DataFrame:
+    """Turn person-extract records into the engine's feature frame.
+
+    Output columns: ``uid`` (``source:record_id``), ``source``, ``record_id`` and
+    the feature columns of :func:`normalise.prepare_record`.  Records may carry
+    their own ``source``; otherwise ``source`` (default ``"default"``) is used.
+    """
+    if isinstance(records, pd.DataFrame):
+        rows: Iterable[Mapping[str, Any]] = records.to_dict("records")
+    else:
+        rows = records
+    out: list[dict[str, Any]] = []
+    for rec in rows:
+        feats = prepare_record(rec, options)
+        src = str(rec.get("source") or source or "default")
+        rid = str(rec["record_id"])
+        feats["uid"] = f"{src}:{rid}"
+        feats["source"] = src
+        feats["record_id"] = rid
+        out.append(feats)
+    frame = pd.DataFrame(out, columns=["uid", "source", "record_id", *FEATURE_COLUMNS])
+    if frame["uid"].duplicated().any():
+        dupes = frame.loc[frame["uid"].duplicated(), "uid"].head(5).tolist()
+        raise ValueError(f"duplicate record ids within a source: {dupes}")
+    return frame
+
+
+def to_arrow(frame: pd.DataFrame) -> pa.Table:
+    """Arrow table with explicit types (lists stay lists; nulls stay nulls)."""
+    fields = []
+    for col in frame.columns:
+        if col in LIST_FEATURES:
+            fields.append(pa.field(col, pa.list_(pa.string())))
+        elif col in INT_FEATURES:
+            fields.append(pa.field(col, pa.int32()))
+        elif col == "unborn":
+            fields.append(pa.field(col, pa.bool_()))
+        else:
+            fields.append(pa.field(col, pa.string()))
+    schema = pa.schema(fields)
+    arrays = []
+    for f in fields:
+        values = frame[f.name].tolist()
+        if f.name in INT_FEATURES:
+            values = [None if v is None or v != v else int(v) for v in values]
+        arrays.append(pa.array(values, type=f.type))
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+# ---------------------------------------------------------------------------
+# Splink settings
+# ---------------------------------------------------------------------------
+
+
+def _rule_sql(cols: Sequence[str]) -> str:
+    return " AND ".join(f'l."{c}" = r."{c}"' for c in cols)
+
+
+def splink_settings(config: LinkageConfig) -> dict[str, Any]:
+    """Untrained Splink settings dict for the engine's model."""
+    return {
+        "link_type": "dedupe_only",
+        "unique_id_column_name": "uid",
+        "probability_two_random_records_match": 1e-4,
+        "comparisons": [c.as_splink_dict() for c in config.comparisons()],
+        "blocking_rules_to_generate_predictions": [
+            {"blocking_rule": _rule_sql(r)} for r in config.blocking_rules
+        ],
+        "retain_matching_columns": False,
+        "retain_intermediate_calculation_columns": False,
+        "additional_columns_to_retain": ["source"],
+    }
+
+
+def settings_hash(config: LinkageConfig) -> str:
+    """SHA-256 of the untrained settings plus config: identifies the model *design*."""
+    payload = json.dumps(
+        {"engine": ENGINE_VERSION, "settings": splink_settings(config), "config": config.to_dict()},
+        sort_keys=True,
+        default=str,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _new_linker(frame: pd.DataFrame, settings: Mapping[str, Any]) -> Any:
+    from splink import DuckDBAPI, Linker
+
+    db_api = DuckDBAPI()
+    sdf = db_api.register(to_arrow(frame), table_name="records")
+    return Linker(sdf, dict(settings), log_level=logging.WARNING)
+
+
+# ---------------------------------------------------------------------------
+# Trained model
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class TrainedModel:
+    """A trained model: config, Splink settings (with m/u) and portable params."""
+
+    config: LinkageConfig
+    splink_settings: dict[str, Any]
+    params: dict[str, Any]
+
+    @property
+    def model_version(self) -> str:
+        return str(self.params["model_version"])
+
+    @property
+    def settings_hash(self) -> str:
+        return str(self.params["settings_hash"])
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": PARAMS_FORMAT,
+            "format_version": 1,
+            "model_version": self.model_version,
+            "settings_hash": self.settings_hash,
+            "config": self.config.to_dict(),
+            "splink_settings": self.splink_settings,
+            "params": self.params,
+        }
+
+    def save(self, path: str | Path) -> None:
+        """Write the model as JSON (versioned; see :meth:`load`)."""
+        Path(path).write_text(json.dumps(self.to_dict(), indent=1, sort_keys=True), "utf-8")
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> TrainedModel:
+        if data.get("format") != PARAMS_FORMAT:
+            raise ValueError("not a Continuum linkage model file")
+        config = LinkageConfig.from_dict(data["config"])
+        expected = settings_hash(config)
+        if data.get("settings_hash") != expected:
+            raise ValueError(
+                "model settings hash mismatch: the file was trained with a different "
+                f"engine design ({data.get('settings_hash')} != {expected})"
+            )
+        return cls(config, dict(data["splink_settings"]), dict(data["params"]))
+
+    @classmethod
+    def load(cls, path: str | Path) -> TrainedModel:
+        """Read a model written by :meth:`save`, checking its settings hash."""
+        return cls.from_dict(json.loads(Path(path).read_text("utf-8")))
+
+
+def _term_frequencies(frame: pd.DataFrame, column: str) -> dict[str, float]:
+    values = frame[column].dropna()
+    if values.empty:
+        return {}
+    counts = values.value_counts()
+    return {str(k): float(v) / float(len(values)) for k, v in counts.items()}
+
+
+def export_params(
+    linker: Any, config: LinkageConfig, frame: pd.DataFrame, shash: str
+) -> dict[str, Any]:
+    """Portable parameters: per-level m, u, Bayes factors; TF tables; thresholds."""
+    settings_obj = linker._settings_obj
+    comps_out: list[dict[str, Any]] = []
+    for comp, spec in zip(settings_obj.comparisons, config.comparisons(), strict=True):
+        levels_out = []
+        for lvl, lspec in zip(comp.comparison_levels, spec.levels, strict=True):
+            if lvl.is_null_level:
+                levels_out.append(
+                    {"label": lspec.label, "is_null": True, "m_probability": None,
+                     "u_probability": None, "bayes_factor": 1.0, "log2_bayes_factor": 0.0,
+                     "tf_column": None}
+                )  # fmt: skip
+                continue
+            bf = lvl._bayes_factor
+            bf = 1.0 if bf is None else float(bf)
+            levels_out.append(
+                {
+                    "label": lspec.label,
+                    "is_null": False,
+                    "m_probability": lvl.m_probability,
+                    "u_probability": lvl.u_probability,
+                    "bayes_factor": bf,
+                    "log2_bayes_factor": math.log2(bf) if bf > 0 else float("-inf"),
+                    "tf_column": lspec.tf_column,
+                    "tf_minimum_u_value": float(lvl._tf_minimum_u_value or 0.0),
+                    "tf_exact_u_probability": (
+                        lvl._u_probability_corresponding_to_exact_match(
+                            comp.comparison_levels
+                        )
+                        if lspec.tf_column
+                        else None
+                    ),
+                }
+            )
+        comps_out.append({"name": spec.name, "levels": levels_out})
+    tf_columns = sorted(
+        {lvl.tf_column for c in config.comparisons() for lvl in c.levels if lvl.tf_column}
+    )
+    lam = float(settings_obj._probability_two_random_records_match)
+    params_core = {
+        "probability_two_random_records_match": lam,
+        "comparisons": comps_out,
+    }
+    core_hash = hashlib.sha256(json.dumps(params_core, sort_keys=True).encode()).hexdigest()
+    return {
+        "format": "continuum-linkage-params",
+        "engine_version": ENGINE_VERSION,
+        "settings_hash": shash,
+        "model_version": f"{ENGINE_VERSION}+{shash[:12]}.{core_hash[:8]}",
+        **params_core,
+        "term_frequencies": {col: _term_frequencies(frame, col) for col in tf_columns},
+        "thresholds": {"upper": config.threshold_upper, "lower": config.threshold_lower},
+        "config": config.to_dict(),
+    }
+
+
+def train(frame: pd.DataFrame, config: LinkageConfig | None = None) -> TrainedModel:
+    """Train the model on a feature frame (from :func:`prepare_frame`), unsupervised."""
+    from splink import block_on
+
+    cfg = config or LinkageConfig()
+    shash = settings_hash(cfg)
+    linker = _new_linker(frame, splink_settings(cfg))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        linker.training.estimate_probability_two_random_records_match(
+            [block_on(*r) for r in cfg.deterministic_rules], recall=cfg.deterministic_recall
+        )
+        n = len(frame)
+        u_pairs = min(cfg.u_max_pairs, max(n * (n - 1) / 2, 1.0))
+        linker.training.estimate_u_using_random_sampling(max_pairs=u_pairs, seed=cfg.seed)
+        for rule in cfg.training_rules:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                block_on(*rule), max_pairs=cfg.em_max_pairs
+            )
+    trained_settings = linker.misc.save_model_to_json()
+    params = export_params(linker, cfg, frame, shash)
+    return TrainedModel(cfg, trained_settings, params)
+
+
+def predict(
+    model: TrainedModel, frame: pd.DataFrame, threshold_probability: float | None = None
+) -> pd.DataFrame:
+    """Score blocked candidate pairs with Splink.
+
+    Returns a DataFrame with ``uid_l, uid_r, source_l, source_r, match_weight,
+    match_probability``.
+    ``threshold_probability`` defaults to the model's lower (review) threshold.
+    """
+    threshold = model.config.threshold_lower if threshold_probability is None else threshold_probability
+    linker = _new_linker(frame, model.splink_settings)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = linker.inference.predict(threshold_match_probability=threshold)
+    cols = ["uid_l", "uid_r", "source_l", "source_r", "match_weight", "match_probability"]
+    sql = f"SELECT {', '.join(cols)} FROM {result.physical_name}"
+    out = linker._db_api._execute_sql_against_backend(sql).df()
+    if model.config.link_only:
+        out = out[out["source_l"] != out["source_r"]].reset_index(drop=True)
+    return out

@@ -1,0 +1,347 @@
+"""Normalisation of identity attributes and derivation of comparison features.
+
+Everything the model compares is derived here, once, by :func:`prepare_record`.
+The Splink model (``model.py``) and the pure-Python real-time scorer
+(``realtime.py``) both consume the *same* prepared features, which is what lets
+the two agree level for level.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from functools import cache, lru_cache
+from importlib import resources
+from typing import Any
+
+import jellyfish
+from stdnum.gb import nhs as stdnum_nhs
+from stdnum.gb import upn as stdnum_upn
+
+#: Given names that are placeholders rather than names (unborn or unnamed babies).
+PLACEHOLDER_GIVEN_NAMES: frozenset[str] = frozenset(
+    {
+        "BABY", "BABYOF", "UNBORN", "UNKNOWN", "UNNAMED", "INFANT", "NK", "NOTKNOWN",
+        "TBC", "TBA", "BOY", "GIRL", "MALE", "FEMALE", "CHILD", "FETUS", "FOETUS", "X",
+    }
+)  # fmt: skip
+
+_NON_ALPHA = re.compile(r"[^A-Z\- ]+")
+_SPACES = re.compile(r"\s+")
+_UK_POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$")
+
+_ADDRESS_ABBREVIATIONS: dict[str, str] = {
+    "ROAD": "RD", "STREET": "ST", "AVENUE": "AVE", "AV": "AVE", "LANE": "LN",
+    "DRIVE": "DR", "CLOSE": "CL", "COURT": "CT", "CRESCENT": "CRES", "PLACE": "PL",
+    "GARDENS": "GDNS", "TERRACE": "TER", "TERR": "TER", "SQUARE": "SQ", "GROVE": "GR",
+    "PARK": "PK", "WAY": "WY", "HOUSE": "HO", "APARTMENT": "FLAT", "APT": "FLAT",
+    "NORTH": "N", "SOUTH": "S", "EAST": "E", "WEST": "W", "MOUNT": "MT",
+}  # fmt: skip
+
+
+# ---------------------------------------------------------------------------
+# Names
+# ---------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=200_000)
+def clean_text(value: str | None) -> str:
+    """Uppercase, strip accents, drop apostrophes/dots, keep letters, hyphens, spaces."""
+    if not value:
+        return ""
+    text = unicodedata.normalize("NFKD", str(value))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.replace("ł", "l").replace("Ł", "L").replace("ø", "o").replace("Ø", "O")
+    text = text.upper().replace("'", "").replace("’", "").replace(".", " ")
+    text = _NON_ALPHA.sub(" ", text)
+    return _SPACES.sub(" ", text).strip(" -")
+
+
+def name_tokens(value: str | None) -> list[str]:
+    """Split a name into tokens on spaces and hyphens ("Smith-Jones" → SMITH, JONES)."""
+    cleaned = clean_text(value)
+    return [t for t in re.split(r"[\s\-]+", cleaned) if t]
+
+
+def normalise_family_name(value: str | None) -> str | None:
+    """Normalised family name: tokens joined by a single space, or None."""
+    tokens = name_tokens(value)
+    return " ".join(tokens) or None
+
+
+def is_placeholder_given_name(value: str | None) -> bool:
+    """True for a blank given name or a placeholder such as "Baby" or "Unborn"."""
+    tokens = name_tokens(value)
+    if not tokens:
+        return True
+    joined = "".join(tokens)
+    return tokens[0] in PLACEHOLDER_GIVEN_NAMES or joined in PLACEHOLDER_GIVEN_NAMES
+
+
+@cache
+def nickname_table() -> dict[str, frozenset[str]]:
+    """Map every known name form (canonical or variant) to its canonical name(s).
+
+    Loaded from the packaged ``nicknames.csv``.  A canonical name maps to itself;
+    an ambiguous diminutive (ALEX, SAM, CHRIS) maps to several canonicals.
+    """
+    table: dict[str, set[str]] = {}
+    text = resources.files(__package__).joinpath("nicknames.csv").read_text("utf-8")
+    rows = csv.reader(line for line in text.splitlines() if not line.startswith("#"))
+    next(rows)  # header
+    for row in rows:
+        if len(row) < 2:
+            continue
+        canonical = clean_text(row[0]).replace(" ", "")
+        table.setdefault(canonical, set()).add(canonical)
+        for variant in row[1].split(";"):
+            for form in {clean_text(variant).replace(" ", ""), "".join(name_tokens(variant))}:
+                if form:
+                    table.setdefault(form, set()).add(canonical)
+    return {k: frozenset(v) for k, v in table.items()}
+
+
+@lru_cache(maxsize=200_000)
+def canonical_names(name: str) -> tuple[str, ...]:
+    """Sorted canonical names for a normalised given name (itself if unknown)."""
+    found = nickname_table().get(name)
+    if not found:
+        return (name,)
+    return tuple(sorted(found))
+
+
+@lru_cache(maxsize=400_000)
+def phonetic_keys(name: str) -> tuple[str | None, str | None]:
+    """(metaphone, NYSIIS) of a normalised name token; None where empty."""
+    if not name:
+        return (None, None)
+    return (jellyfish.metaphone(name) or None, jellyfish.nysiis(name) or None)
+
+
+def soundex(name: str) -> str | None:
+    """Soundex code of a name (exposed for callers; not used by the model)."""
+    return jellyfish.soundex(name) if name else None
+
+
+# ---------------------------------------------------------------------------
+# Postcodes, addresses, identifiers, dates
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Postcode:
+    """A normalised postcode with its sector and district."""
+
+    full: str | None
+    sector: str | None
+    district: str | None
+
+
+@lru_cache(maxsize=200_000)
+def normalise_postcode(value: str | None, style: str = "uk") -> Postcode:
+    """Normalise a postcode.
+
+    ``style="uk"``: uppercase, one space before the last three characters,
+    sector = outward code + first inward digit ("NB1 2"), district = outward
+    code ("NB1").  Strings that are not UK-shaped are kept (cleaned) as the
+    full value with no sector/district.  ``style="generic"`` (e.g. Australian
+    Febrl postcodes): sector/district are the value less its last one/two
+    characters.
+    """
+    if not value:
+        return Postcode(None, None, None)
+    compact = re.sub(r"[^A-Z0-9]", "", str(value).upper())
+    if not compact:
+        return Postcode(None, None, None)
+    if style == "generic":
+        return Postcode(compact, compact[:-1] or None, compact[:-2] or None)
+    match = _UK_POSTCODE.match(compact)
+    if not match:
+        return Postcode(compact, None, None)
+    outward, inward = match.groups()
+    return Postcode(f"{outward} {inward}", f"{outward} {inward[0]}", outward)
+
+
+@lru_cache(maxsize=200_000)
+def normalise_address(value: str | None) -> str | None:
+    """Uppercase, drop punctuation and abbreviate street types ("Road" → "RD")."""
+    if not value:
+        return None
+    text = unicodedata.normalize("NFKD", str(value).upper())
+    text = re.sub(r"[^A-Z0-9 ]+", " ", text)
+    tokens = [_ADDRESS_ABBREVIATIONS.get(t, t) for t in text.split()]
+    return " ".join(tokens) or None
+
+
+def digits_only(value: Any) -> str:
+    """Return the digits of a value (NHS numbers are often written 485 777 3456)."""
+    if value is None:
+        return ""
+    return re.sub(r"\D", "", str(value))
+
+
+def is_valid_nhs_number(value: Any) -> bool:
+    """True if the value is a 10-digit NHS number with a correct modulus-11 check digit."""
+    digits = digits_only(value)
+    return len(digits) == 10 and stdnum_nhs.is_valid(digits)
+
+
+def nhs_check_digit(first_nine: str) -> int | None:
+    """Modulus-11 check digit for nine NHS digits; None if no valid digit exists."""
+    total = sum(int(d) * w for d, w in zip(first_nine, range(10, 1, -1), strict=True))
+    check = 11 - total % 11
+    if check == 11:
+        return 0
+    return None if check == 10 else check
+
+
+def normalise_upn(value: Any) -> str | None:
+    """Uppercase, strip spaces; return the UPN only if its check letter is valid."""
+    if value is None:
+        return None
+    compact = re.sub(r"\s", "", str(value)).upper()
+    if not compact:
+        return None
+    return compact if stdnum_upn.is_valid(compact) else None
+
+
+def parse_date(value: Any) -> date | None:
+    """Parse ISO ``yyyy-mm-dd``, ``dd/mm/yyyy`` or compact ``yyyymmdd``; None if invalid."""
+    if value is None:
+        return None
+    if isinstance(value, date):
+        return value if not hasattr(value, "date") else value.date()  # type: ignore[union-attr]
+    text = str(value).strip()
+    if not text:
+        return None
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return date.fromisoformat(text)
+        if m := re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text):
+            return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        if re.fullmatch(r"\d{8}", text):
+            return date(int(text[:4]), int(text[4:6]), int(text[6:8]))
+    except ValueError:
+        return None
+    return None
+
+
+def normalise_sex(value: Any) -> str | None:
+    """Map sex/gender codes to "M", "F" or None (unknown, indeterminate, blank)."""
+    if value is None:
+        return None
+    text = str(value).strip().upper()
+    if text in {"M", "MALE", "1", "BOY"}:
+        return "M"
+    if text in {"F", "FEMALE", "2", "GIRL"}:
+        return "F"
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Feature derivation
+# ---------------------------------------------------------------------------
+
+#: Columns produced by :func:`prepare_record`, in order.
+FEATURE_COLUMNS: tuple[str, ...] = (
+    "given", "given_canon", "given_ph1", "given_ph2", "middle",
+    "family", "family_parts", "family_ph1", "family_ph2",
+    "dob", "dob_y", "dob_m", "dob_d", "sex",
+    "postcode", "pc_sector", "pc_district", "address",
+    "nhs", "upn", "edd", "unborn",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class FeatureOptions:
+    """How raw columns are interpreted when deriving features.
+
+    ``identifier_check``: ``"nhs"`` keeps only modulus-11-valid NHS numbers;
+    ``"none"`` keeps any non-empty identifier (e.g. Febrl's ``soc_sec_id``).
+    ``postcode_style``: ``"uk"`` or ``"generic"`` (see :func:`normalise_postcode`).
+    """
+
+    identifier_check: str = "nhs"
+    postcode_style: str = "uk"
+
+
+def _identifier(value: Any, check: str) -> str | None:
+    if check == "nhs":
+        digits = digits_only(value)
+        return digits if is_valid_nhs_number(digits) else None
+    if value is None:
+        return None
+    text = re.sub(r"\s", "", str(value)).upper()
+    return text or None
+
+
+def _text(record: Mapping[str, Any], key: str) -> str | None:
+    value = record.get(key)
+    if value is None:
+        return None
+    if isinstance(value, float) and value != value:  # NaN from pandas
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def prepare_record(
+    record: Mapping[str, Any], options: FeatureOptions | None = None
+) -> dict[str, Any]:
+    """Derive the comparison features of one person-extract record.
+
+    Lists (``given_canon``, ``middle``, ``family_parts``) are sorted lists of
+    strings or None, so they serialise identically for DuckDB and JSON.
+    """
+    opts = options or FeatureOptions()
+    given_raw = _text(record, "given_name")
+    family_raw = _text(record, "family_name")
+    given_tokens = name_tokens(given_raw)
+    family_tokens = name_tokens(family_raw)
+    placeholder = is_placeholder_given_name(given_raw)
+
+    given = None if placeholder else given_tokens[0]
+    middle = set(given_tokens[1:]) if not placeholder else set()
+    middle.update(name_tokens(_text(record, "middle_names")))
+
+    family = " ".join(family_tokens) or None
+    parts = set(family_tokens)
+    previous = _text(record, "previous_family_names")
+    if previous:
+        for prev in re.split(r"[;|,]", previous):
+            parts.update(name_tokens(prev))
+
+    dob = parse_date(_text(record, "date_of_birth"))
+    edd = parse_date(_text(record, "expected_date_of_delivery"))
+    pc = normalise_postcode(_text(record, "postcode"), opts.postcode_style)
+    g_ph = phonetic_keys(given) if given else (None, None)
+    f_ph = phonetic_keys(family.replace(" ", "")) if family else (None, None)
+
+    return {
+        "given": given,
+        "given_canon": list(canonical_names(given)) if given else None,
+        "given_ph1": g_ph[0],
+        "given_ph2": g_ph[1],
+        "middle": sorted(middle) or None,
+        "family": family,
+        "family_parts": sorted(parts) or None,
+        "family_ph1": f_ph[0],
+        "family_ph2": f_ph[1],
+        "dob": dob.isoformat() if dob else None,
+        "dob_y": dob.year if dob else None,
+        "dob_m": dob.month if dob else None,
+        "dob_d": dob.day if dob else None,
+        "sex": normalise_sex(record.get("sex")),
+        "postcode": pc.full,
+        "pc_sector": pc.sector,
+        "pc_district": pc.district,
+        "address": normalise_address(_text(record, "address_line1")),
+        "nhs": _identifier(record.get("nhs_number"), opts.identifier_check),
+        "upn": normalise_upn(_text(record, "upn")),
+        "edd": edd.isoformat() if edd else None,
+        "unborn": bool(placeholder and dob is None and edd is not None),
+    }

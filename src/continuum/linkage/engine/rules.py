@@ -1,0 +1,121 @@
+"""Deterministic safety rules applied on top of the probabilistic model.
+
+A wrong merge is worse than a missed one, so two kinds of rule exist:
+
+* **Hard conflicts** (:func:`hard_conflict`): a pair that must never end up in
+  the same person, whatever its score, and whatever chain of other links would
+  join them.  The clusterer enforces these between *groups*, not only pairs.
+
+  - both records have a valid NHS number and the numbers differ;
+  - the given names are clearly different (the model's "clearly different"
+    level: not equal, not a known diminutive, not phonetically or
+    orthographically close, not a swapped or middle name) — the signature of
+    twins and siblings who share surname, birthday and address — unless a valid
+    identifier agrees;
+  - the recorded sexes differ and the given names are not the same name or a
+    diminutive of each other (boy/girl twins "Oliver" and "Olivia");
+  - an unborn record's expected date of delivery is more than the window away
+    from the other record's date of birth.
+
+* **Unborn → born** (:func:`unborn_links_to`): a record with a placeholder or
+  blank given name, no date of birth and an expected date of delivery (EDD)
+  links to a born child with a shared family-name part, the same postcode or
+  first address line, and a date of birth within ±``window_days`` of the EDD.
+  The batch clusterer applies it only when exactly one born person fits (twins
+  are two candidates, so an unborn twin pregnancy record stays unlinked for
+  review).  Two unborn records of the same family, address and EDD (±window)
+  are the same pregnancy (:func:`same_pregnancy`).  Model-scored links that
+  involve an unborn record are not used: only these rules link them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from .comparisons import GIVEN_CLEARLY_DIFFERENT, given_name_comparison
+
+_GIVEN = given_name_comparison()
+_GIVEN_LABELS = [lvl.label for lvl in _GIVEN.levels]
+_SAME_NAME_LEVELS = {"exact", "nickname/diminutive"}
+
+Features = Mapping[str, Any]
+
+
+def _days_apart(a: str | None, b: str | None) -> int | None:
+    if not a or not b:
+        return None
+    return abs((date.fromisoformat(a) - date.fromisoformat(b)).days)
+
+
+def given_name_level(a: Features, b: Features) -> str:
+    """Label of the given-name comparison level for two prepared records."""
+    return _GIVEN_LABELS[_GIVEN.level_of(dict(a), dict(b))]
+
+
+def hard_conflict(
+    a: Features,
+    b: Features,
+    *,
+    identifier_rule: bool = True,
+    given_name_rule: bool = True,
+    unborn_window_days: int = 28,
+) -> str | None:
+    """Reason why two prepared records must never be linked, or None."""
+    nhs_a, nhs_b = a.get("nhs"), b.get("nhs")
+    same_identifier = nhs_a is not None and nhs_a == nhs_b
+    if identifier_rule and nhs_a is not None and nhs_b is not None and nhs_a != nhs_b:
+        return "NHS numbers differ"
+    if given_name_rule and not same_identifier:
+        level = given_name_level(a, b)
+        if level == GIVEN_CLEARLY_DIFFERENT:
+            return "given names clearly different"
+        sex_a, sex_b = a.get("sex"), b.get("sex")
+        if (
+            sex_a is not None
+            and sex_b is not None
+            and sex_a != sex_b
+            and a.get("given") is not None
+            and b.get("given") is not None
+            and level not in _SAME_NAME_LEVELS
+        ):
+            return "sex differs and given names differ"
+    for u, other in ((a, b), (b, a)):
+        if u.get("unborn") and other.get("dob"):
+            gap = _days_apart(u.get("edd"), other.get("dob"))
+            if gap is not None and gap > unborn_window_days:
+                return "date of birth outside the EDD window"
+    return None
+
+
+def _family_overlap(a: Features, b: Features) -> bool:
+    pa, pb = a.get("family_parts"), b.get("family_parts")
+    return bool(pa) and bool(pb) and not set(pa).isdisjoint(pb)
+
+
+def _same_place(a: Features, b: Features) -> bool:
+    return (a.get("postcode") is not None and a.get("postcode") == b.get("postcode")) or (
+        a.get("address") is not None and a.get("address") == b.get("address")
+    )
+
+
+def unborn_links_to(unborn: Features, born: Features, window_days: int = 28) -> bool:
+    """True if ``unborn`` (EDD, no DOB) fits ``born`` (a child with a DOB)."""
+    if not unborn.get("unborn") or born.get("unborn") or not born.get("dob"):
+        return False
+    gap = _days_apart(unborn.get("edd"), born.get("dob"))
+    return (
+        gap is not None
+        and gap <= window_days
+        and _family_overlap(unborn, born)
+        and _same_place(unborn, born)
+    )
+
+
+def same_pregnancy(a: Features, b: Features, window_days: int = 28) -> bool:
+    """True if two unborn records describe the same pregnancy."""
+    if not a.get("unborn") or not b.get("unborn"):
+        return False
+    gap = _days_apart(a.get("edd"), b.get("edd"))
+    return gap is not None and gap <= window_days and _family_overlap(a, b) and _same_place(a, b)

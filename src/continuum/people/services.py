@@ -1,0 +1,338 @@
+"""Writes to the person and family record. Every write is audited in the same transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from continuum.audit.models import AuditAction
+from continuum.audit.services import audit_record
+from continuum.core.identifiers import IdentifierError, normalise_postcode
+from continuum.directory.models import CatchmentArea
+from continuum.governance.models import AccessLevel, Involvement, InvolvementSource
+from continuum.people.codes import RelationshipKind
+from continuum.people.errors import ConflictError
+from continuum.people.models import (
+    Address,
+    Household,
+    HouseholdMembership,
+    NameKind,
+    Person,
+    PersonAddress,
+    PersonKind,
+    PersonName,
+    Relationship,
+)
+from continuum.people.names import normalise_name, phonetic_key
+
+PERSON_FIELDS = [
+    "kind", "given_name", "middle_names", "family_name", "known_as", "date_of_birth",
+    "expected_date_of_delivery", "date_of_death", "sex", "gender_identity", "ethnicity",
+    "first_language", "interpreter_needed", "disabilities", "nhs_number", "upn",
+]  # fmt: skip
+
+
+def catchment_for(*, postcode: str, longitude: float | None = None, latitude: float | None = None):
+    """The catchment an address falls in: by postcode sector first, then by polygon."""
+    sector = postcode[:-2]
+    catchments = list(CatchmentArea.objects.all())
+    for catchment in catchments:
+        if sector in (catchment.postcode_sectors or []):
+            return catchment
+    if longitude is not None and latitude is not None:
+        for catchment in catchments:
+            if catchment.polygon and catchment.contains_point(longitude, latitude):
+                return catchment
+    return None
+
+
+def address_values(
+    *, line1: str, postcode: str, line2: str = "", town: str = "",
+    longitude: float | None = None, latitude: float | None = None,
+) -> dict:  # fmt: skip
+    """Validated address fields with the normalised postcode, its sector and the catchment."""
+    errors = {}
+    if not (line1 or "").strip():
+        errors["line1"] = "Enter address line 1, such as the house number and street"
+    try:
+        pc = normalise_postcode(postcode)
+    except IdentifierError as exc:
+        errors["postcode"] = str(exc)
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "line1": line1.strip(), "line2": (line2 or "").strip(), "town": (town or "").strip(),
+        "postcode": pc.value, "postcode_sector": pc.sector,
+        "catchment": catchment_for(postcode=pc.value, longitude=longitude, latitude=latitude),
+    }  # fmt: skip
+
+
+def address_build(
+    *, line1: str, postcode: str, line2: str = "", town: str = "",
+    longitude: float | None = None, latitude: float | None = None, uprn: str = "",
+) -> Address:  # fmt: skip
+    """A validated, saved address."""
+    values = address_values(line1=line1, postcode=postcode, line2=line2, town=town,
+                            longitude=longitude, latitude=latitude)  # fmt: skip
+    address = Address(**values, uprn=uprn, longitude=longitude, latitude=latitude)
+    address.full_clean()
+    address.save()
+    return address
+
+
+def _name_row(person: Person, kind: str, given: str, family: str, actor, used_until=None):
+    return PersonName(
+        person=person, kind=kind, given_name=given, family_name=family, used_until=used_until,
+        given_norm=normalise_name(given), family_norm=normalise_name(family),
+        given_key=phonetic_key(given), family_key=phonetic_key(family),
+        recorded_by=actor if getattr(actor, "pk", None) else None,
+    )  # fmt: skip
+
+
+def _sync_current_names(person: Person, actor) -> None:
+    """Keep the searchable legal and known-as rows in step with the person's current names."""
+    person.names.filter(kind__in=[NameKind.LEGAL, NameKind.KNOWN_AS]).delete()
+    rows = [_name_row(person, NameKind.LEGAL, person.given_name, person.family_name, actor)]
+    if person.known_as and person.known_as != person.given_name:
+        rows.append(_name_row(person, NameKind.KNOWN_AS, person.known_as, person.family_name, actor))
+    PersonName.objects.bulk_create(rows)
+
+
+@transaction.atomic
+def person_create(
+    *, actor, data: dict, address: Address | None = None, household: Household | None = None,
+    move_in_date: dt.date | None = None, previous_names: list[tuple[str, str]] | None = None,
+    reason: str = "Registered the person",
+) -> Person:  # fmt: skip
+    """Create a person, give the actor's agency a legitimate relationship, and audit it."""
+    person = Person(**{k: v for k, v in data.items() if k in PERSON_FIELDS})
+    if person.kind == PersonKind.UNBORN:
+        person.sex = person.sex or "U"
+    person.created_by = actor if getattr(actor, "pk", None) else None
+    person.full_clean()
+    person.save()
+    _sync_current_names(person, actor)
+    for given, family in previous_names or []:
+        _name_row(person, NameKind.PREVIOUS, given, family, actor).save()
+    start = move_in_date or person.date_of_birth or timezone.localdate()
+    if household is not None:
+        HouseholdMembership.objects.create(
+            household=household, person=person, start_date=start, recorded_by=actor
+        )
+        address = address or household.address
+    if address is not None:
+        PersonAddress.objects.create(
+            person=person, address=address, start_date=start, recorded_by=actor
+        )
+    if getattr(actor, "agency_id", None):
+        Involvement.objects.create(
+            agency_id=actor.agency_id, person=person, access=AccessLevel.EDIT,
+            source=InvolvementSource.REGISTRATION, reason=reason, started_by=actor,
+        )  # fmt: skip
+    audit_record(
+        actor=actor, action=AuditAction.CREATE, object_type="person", object_id=person.pk,
+        changed_fields=[f for f in PERSON_FIELDS if data.get(f) not in (None, "", [], False)],
+        reason=reason, details={"household_id": household.pk if household else None},
+    )  # fmt: skip
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor, person: Person, expected_version: int, data: dict, reason: str = "") -> Person:
+    """Update the person if nobody else saved it since `expected_version`; else ConflictError.
+
+    A change of name keeps the old name as a previous name, so searches still find the person.
+    """
+    current = Person.objects.select_for_update().get(pk=person.pk)
+    changes = {
+        f: (getattr(current, f), data[f])
+        for f in PERSON_FIELDS
+        if f in data and getattr(current, f) != data[f]
+    }
+    if current.version != expected_version:
+        # Show what the other person changed against what this user started from.
+        raise ConflictError(
+            changed={f: (data.get(f), getattr(current, f)) for f in PERSON_FIELDS if f in data
+                     and data.get(f) != getattr(current, f)},
+            current_version=current.version,
+        )  # fmt: skip
+    if not changes:
+        return current
+    old_given, old_family = current.given_name, current.family_name
+    for field, (_old, new) in changes.items():
+        setattr(current, field, new)
+    current.full_clean()
+    current.updated_at = timezone.now()
+    updated = Person.objects.filter(pk=current.pk, version=expected_version).update(
+        **{f: getattr(current, f) for f in changes},
+        updated_at=current.updated_at,
+        version=F("version") + 1,
+    )
+    if updated != 1:  # a writer slipped in between (only possible without row locks)
+        raise ConflictError(changed={}, current_version=expected_version + 1)
+    current.refresh_from_db()
+    if "given_name" in changes or "family_name" in changes or "known_as" in changes:
+        if "given_name" in changes or "family_name" in changes:
+            _name_row(current, NameKind.PREVIOUS, old_given, old_family, actor,
+                      used_until=timezone.localdate()).save()  # fmt: skip
+        _sync_current_names(current, actor)
+    audit_record(
+        actor=actor, action=AuditAction.UPDATE, object_type="person", object_id=current.pk,
+        changed_fields=list(changes), reason=reason,
+    )  # fmt: skip
+    return current
+
+
+@transaction.atomic
+def household_create(*, actor, address: Address | None, reason: str = "New household") -> Household:
+    for _ in range(5):
+        reference = "H" + "".join(secrets.choice("0123456789") for _ in range(7))
+        if not Household.objects.filter(reference=reference).exists():
+            break
+    household = Household.objects.create(reference=reference, address=address)
+    audit_record(actor=actor, action=AuditAction.CREATE, object_type="household",
+                 object_id=household.pk, reason=reason)  # fmt: skip
+    return household
+
+
+@transaction.atomic
+def household_add_member(
+    *, actor, household: Household, person: Person, start_date: dt.date, reason: str = ""
+) -> HouseholdMembership:
+    if start_date > timezone.localdate():
+        raise ValidationError({"start_date": "Date they joined the household must be today or in the past"})
+    if HouseholdMembership.objects.filter(household=household, person=person, end_date__isnull=True).exists():
+        raise ValidationError({"person": f"{person.display_name} is already a member of this household"})
+    membership = HouseholdMembership(
+        household=household, person=person, start_date=start_date, recorded_by=actor
+    )
+    membership.full_clean()
+    membership.save()
+    audit_record(
+        actor=actor, action=AuditAction.UPDATE, object_type="household", object_id=household.pk,
+        changed_fields=["members"], reason=reason, details={"added_person_id": person.pk},
+    )  # fmt: skip
+    return membership
+
+
+@transaction.atomic
+def household_end_membership(*, actor, membership: HouseholdMembership, end_date: dt.date, reason: str) -> None:
+    if end_date < membership.start_date:
+        raise ValidationError({"end_date": "Date they left must be on or after the date they joined"})
+    membership.end_date = end_date
+    membership.save(update_fields=["end_date"])
+    audit_record(
+        actor=actor, action=AuditAction.UPDATE, object_type="household",
+        object_id=membership.household_id, changed_fields=["members"], reason=reason,
+        details={"removed_person_id": membership.person_id},
+    )  # fmt: skip
+
+
+@transaction.atomic
+def relationship_record(
+    *, actor, from_person: Person, to_person: Person, kind: str, lives_with: bool = False,
+    parental_responsibility: bool = False, notes: str = "",
+) -> Relationship:  # fmt: skip
+    if from_person.pk == to_person.pk:
+        raise ValidationError({"other_person": "A person cannot have a relationship with themselves"})
+    if kind not in RelationshipKind.values:
+        raise ValidationError({"kind": "Choose how they are related"})
+    exists = Relationship.objects.filter(
+        from_person=from_person, to_person=to_person, kind=kind, ended_at__isnull=True
+    ).exists()
+    if exists:
+        raise ValidationError({"kind": "This relationship is already recorded"})
+    relationship = Relationship(
+        from_person=from_person, to_person=to_person, kind=kind, lives_with=lives_with,
+        parental_responsibility=parental_responsibility, notes=notes, recorded_by=actor,
+        recorded_by_agency_id=getattr(actor, "agency_id", None),
+    )  # fmt: skip
+    relationship.full_clean()
+    try:
+        with transaction.atomic():
+            relationship.save()
+    except IntegrityError as exc:
+        raise ValidationError({"kind": "This relationship is already recorded"}) from exc
+    for subject in (from_person, to_person):
+        audit_record(
+            actor=actor, action=AuditAction.UPDATE, object_type="person", object_id=subject.pk,
+            changed_fields=["relationships"], details={"relationship_id": relationship.pk},
+        )  # fmt: skip
+    return relationship
+
+
+@transaction.atomic
+def person_move(
+    *, actor, person: Person, address: Address, start_date: dt.date,
+    household: Household | None = None, reason: str = "Moved address",
+) -> PersonAddress:  # fmt: skip
+    """Record a move: the current address ends the day before, the new one starts."""
+    if start_date > timezone.localdate():
+        raise ValidationError({"start_date": "Date they moved must be today or in the past"})
+    current = PersonAddress.objects.select_for_update().filter(person=person, end_date__isnull=True).first()
+    if current:
+        if start_date <= current.start_date:
+            raise ValidationError({
+                "start_date": f"Date they moved must be after they moved to their current address "
+                f"({current.start_date:%-d %B %Y})"
+            })  # fmt: skip
+        current.end_date = start_date - dt.timedelta(days=1)
+        current.save(update_fields=["end_date"])
+    new = PersonAddress.objects.create(
+        person=person, address=address, start_date=start_date, recorded_by=actor
+    )
+    if household is not None and household.address_id != address.pk:
+        household.address = address
+        household.save(update_fields=["address"])
+    audit_record(
+        actor=actor, action=AuditAction.UPDATE, object_type="person", object_id=person.pk,
+        changed_fields=["address"], reason=reason,
+    )  # fmt: skip
+    return new
+
+
+@transaction.atomic
+def address_correct(*, actor, person: Person, address: Address, data: dict, reason: str) -> Address:
+    """Correct a mistake in an address in place (a typo, not a move). Everyone living there sees
+    the corrected address, and the correction is audited on each of them."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Enter why the address is being corrected"})
+    values = address_values(
+        line1=data.get("line1", ""), line2=data.get("line2", ""), town=data.get("town", ""),
+        postcode=data.get("postcode", ""), longitude=address.longitude, latitude=address.latitude,
+    )  # fmt: skip
+    changed = [f for f in ("line1", "line2", "town", "postcode") if values[f] != getattr(address, f)]
+    for field, value in values.items():
+        setattr(address, field, value)
+    address.full_clean()
+    address.save(update_fields=list(values))
+    residents = set(address.residents.values_list("person_id", flat=True)) | {person.pk}
+    for person_id in sorted(residents):
+        audit_record(
+            actor=actor, action=AuditAction.UPDATE, object_type="person", object_id=person_id,
+            changed_fields=[f"address.{f}" for f in changed], reason=reason,
+        )  # fmt: skip
+    return address
+
+
+@transaction.atomic
+def person_move_with_household(
+    *, actor, person: Person, whole_household: bool, line1: str, postcode: str,
+    start_date: dt.date, line2: str = "", town: str = "",
+) -> Address:  # fmt: skip
+    """Record a move for the person, and for everyone in their current household if asked."""
+    address = address_build(line1=line1, line2=line2, town=town, postcode=postcode)
+    membership = person.memberships.filter(end_date__isnull=True).select_related("household").first()
+    movers = [person]
+    household = membership.household if membership else None
+    if whole_household and household:
+        movers = [m.person for m in household.memberships.filter(end_date__isnull=True).select_related("person")]
+    for mover in movers:
+        person_move(actor=actor, person=mover, address=address, start_date=start_date,
+                    household=household if whole_household else None)  # fmt: skip
+    return address

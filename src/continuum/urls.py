@@ -1,0 +1,14 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from continuum.api import api
+from continuum.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("sign-in/", core_views.SignInView.as_view(), name="login"),
+    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("people/", include("continuum.people.urls")),
+    path("audit/", include("continuum.audit.urls")),
+    path("api/", api.urls),
+]
