@@ -25,13 +25,17 @@ api = NinjaAPI(
 
 def _errors(exc: ValidationError) -> dict[str, list[str]]:
     if hasattr(exc, "error_dict"):
-        return {field: [m for e in errs for m in e.messages] for field, errs in exc.error_dict.items()}
+        return {
+            field: [m for e in errs for m in e.messages] for field, errs in exc.error_dict.items()
+        }
     return {"__all__": list(exc.messages)}
 
 
 @api.exception_handler(ValidationError)
 def _validation_error(request, exc: ValidationError):
-    return api.create_response(request, {"detail": "Invalid input", "errors": _errors(exc)}, status=422)
+    return api.create_response(
+        request, {"detail": "Invalid input", "errors": _errors(exc)}, status=422
+    )
 
 
 @api.exception_handler(PermissionDenied)

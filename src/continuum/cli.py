@@ -1,11 +1,11 @@
 """The `continuum` console command.
 
-    continuum demo            migrate, seed Northbrook if empty, and serve on 127.0.0.1:8000
-    continuum serve           serve (production: behind a reverse proxy)
-    continuum seed            build the synthetic Northbrook area (deterministic)
-    continuum audit verify    prove the audit chain, or name the first broken entry
-    continuum link ...        batch identity resolution of person-extract files (no web app)
-    continuum <django command> any Django management command (migrate, createsuperuser, …)
+continuum demo            migrate, seed Northbrook if empty, and serve on 127.0.0.1:8000
+continuum serve           serve (production: behind a reverse proxy)
+continuum seed            build the synthetic Northbrook area (deterministic)
+continuum audit verify    prove the audit chain, or name the first broken entry
+continuum link ...        batch identity resolution of person-extract files (no web app)
+continuum <django command> any Django management command (migrate, createsuperuser, …)
 """
 
 from __future__ import annotations

@@ -4,6 +4,6 @@ import os
 
 os.environ.setdefault("CONTINUUM_ENV", "test")
 
-from continuum.settings import *  # noqa: E402,F403
+from continuum.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast hashing in tests only

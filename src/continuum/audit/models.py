@@ -49,6 +49,9 @@ class AuditEvent(models.Model):
             models.Index(fields=["actor_id", "occurred_at"], name="audit_actor_idx"),
         ]
 
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_type} {self.object_id}"
+
     def payload(self) -> dict:
         """The fields the hash covers, in a canonical form."""
         return {
@@ -77,3 +80,6 @@ class AuditChainHead(models.Model):
 
     last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
     last_seq = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Audit chain head at #{self.last_seq}"

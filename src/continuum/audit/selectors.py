@@ -28,7 +28,10 @@ def person_access_log(user, person_id: int, *, limit: int = 500) -> AccessLog:
     if person is None:
         raise Http404("No person found")
     household_ids = [
-        str(h) for h in HouseholdMembership.objects.filter(person=person).values_list("household_id", flat=True)
+        str(h)
+        for h in HouseholdMembership.objects.filter(person=person).values_list(
+            "household_id", flat=True
+        )
     ]
     events = list(
         AuditEvent.objects.filter(
@@ -37,6 +40,7 @@ def person_access_log(user, person_id: int, *, limit: int = 500) -> AccessLog:
         ).order_by("-seq")[:limit]
     )
     agencies = dict(Agency.objects.values_list("pk", "name"))
-    audit_record(actor=user, action=AuditAction.VIEW, object_type="person_access_log", object_id=person.pk)
+    audit_record(
+        actor=user, action=AuditAction.VIEW, object_type="person_access_log", object_id=person.pk
+    )
     return AccessLog(person=person, events=events, agencies=agencies)
-

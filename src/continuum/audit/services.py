@@ -76,7 +76,9 @@ def audit_verify(*, batch_size: int = 5000) -> ChainReport:
                     False, checked, expected_seq, f"event {expected_seq} is missing from the chain"
                 )
             if event.prev_hash != prev:
-                return ChainReport(False, checked, event.seq, "its previous-hash link does not match")
+                return ChainReport(
+                    False, checked, event.seq, "its previous-hash link does not match"
+                )
             if event.compute_hash() != event.hash:
                 return ChainReport(False, checked, event.seq, "its contents do not match its hash")
             prev = event.hash

@@ -54,7 +54,9 @@ class GovukDateField(forms.MultiValueField):
             return None
         label = (self.label or "Date").capitalize()
         day, month, year = (str(part or "").strip() for part in data_list)
-        missing = [name for name, part in (("day", day), ("month", month), ("year", year)) if not part]
+        missing = [
+            name for name, part in (("day", day), ("month", month), ("year", year)) if not part
+        ]
         if missing:
             raise ValidationError(f"{label} must include a {' and a '.join(missing)}")
         if not (day.isdigit() and month.isdigit() and year.isdigit()):
@@ -127,8 +129,9 @@ class GovukFormMixin:
         for name, field in self.fields.items():
             if name in self.errors:
                 anchor = self[name].auto_id
-                if isinstance(field.widget, forms.MultiWidget | forms.RadioSelect) or isinstance(
-                    field.widget, forms.CheckboxSelectMultiple
+                if isinstance(
+                    field.widget,
+                    forms.MultiWidget | forms.RadioSelect | forms.CheckboxSelectMultiple,
                 ):
                     anchor = f"{anchor}_0"
                 for error in self.errors[name]:

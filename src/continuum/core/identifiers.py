@@ -26,7 +26,8 @@ def clean_nhs_number(value: str) -> str:
         return nhs.validate(compact)
     except StdnumError as exc:
         raise IdentifierError(
-            "NHS number is not valid: the check digit does not match. Check it has been copied correctly"
+            "NHS number is not valid: the check digit does not match. "
+            "Check it has been copied correctly"
         ) from exc
 
 

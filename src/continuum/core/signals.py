@@ -21,5 +21,9 @@ def _signed_out(sender, request, user, **kwargs):
 @receiver(user_login_failed)
 def _sign_in_failed(sender, credentials, request=None, **kwargs):
     # The username tried is kept so the DPO can see attacks on an account; never the password.
-    audit_record(actor=None, action=AuditAction.SIGN_IN_FAILED, object_type="session",
-                 details={"username": str(credentials.get("username", ""))[:150]})  # fmt: skip
+    audit_record(
+        actor=None,
+        action=AuditAction.SIGN_IN_FAILED,
+        object_type="session",
+        details={"username": str(credentials.get("username", ""))[:150]},
+    )

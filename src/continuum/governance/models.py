@@ -30,15 +30,25 @@ class Involvement(models.Model):
     When `worker` is set, only that member of staff gets access (used for volunteers).
     """
 
-    agency = models.ForeignKey("directory.Agency", on_delete=models.PROTECT, related_name="involvements")
+    agency = models.ForeignKey(
+        "directory.Agency", on_delete=models.PROTECT, related_name="involvements"
+    )
     worker = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     person = models.ForeignKey(
-        "people.Person", null=True, blank=True, on_delete=models.CASCADE, related_name="involvements"
+        "people.Person",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="involvements",
     )
     household = models.ForeignKey(
-        "people.Household", null=True, blank=True, on_delete=models.CASCADE, related_name="involvements"
+        "people.Household",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="involvements",
     )
     access = models.CharField(max_length=4, choices=AccessLevel.choices, default=AccessLevel.EDIT)
     source = models.CharField(max_length=20, choices=InvolvementSource.choices)
@@ -60,6 +70,9 @@ class Involvement(models.Model):
             models.Index(fields=["agency", "person", "ended_at"], name="involvement_person_idx"),
             models.Index(fields=["agency", "household", "ended_at"], name="involvement_hh_idx"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} involved ({self.get_source_display()})"
 
     def clean(self):
         if not self.person_id and not self.household_id:

@@ -1,11 +1,11 @@
-"""People and households over HTTP: the same selectors, services, gatekeepers and audit as the UI."""
+"""People and households over HTTP: the same selectors, services, gatekeepers and audit."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from ninja import Query, Router, Schema
+from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from continuum.core.identifiers import IdentifierError, clean_nhs_number, clean_upn
@@ -121,9 +121,13 @@ class MemberIn(Schema):
 def _address_out(address) -> AddressOut | None:
     if address is None:
         return None
-    return AddressOut(line1=address.line1, line2=address.line2, town=address.town,
-                      postcode=address.postcode,
-                      catchment=address.catchment.name if address.catchment_id else None)  # fmt: skip
+    return AddressOut(
+        line1=address.line1,
+        line2=address.line2,
+        town=address.town,
+        postcode=address.postcode,
+        catchment=address.catchment.name if address.catchment_id else None,
+    )
 
 
 def _clean_identifiers(data: dict) -> dict:
@@ -140,12 +144,16 @@ def _clean_identifiers(data: dict) -> dict:
 
 
 @router.get("/people", response=list[SearchHitOut], summary="Search for people you may see")
-def search_people(request, name: str = "", date_of_birth: dt.date | None = None, postcode: str = ""):
+def search_people(
+    request, name: str = "", date_of_birth: dt.date | None = None, postcode: str = ""
+):
     query = selectors.SearchQuery(name=name, date_of_birth=date_of_birth, postcode=postcode)
     if query.is_empty:
         raise ValidationError({"name": "Give at least one of name, date_of_birth or postcode"})
     return [
-        SearchHitOut(person=PersonOut.from_orm(h.person), score=round(h.score, 3), reasons=h.reasons)
+        SearchHitOut(
+            person=PersonOut.from_orm(h.person), score=round(h.score, 3), reasons=h.reasons
+        )
         for h in selectors.person_search(request.user, query)
     ]
 
@@ -156,7 +164,9 @@ def read_person(request, person_id: int):
     out = PersonOut.from_orm(record.person).dict()
     return PersonDetailOut(
         **out,
-        current_address=_address_out(record.current_address.address if record.current_address else None),
+        current_address=_address_out(
+            record.current_address.address if record.current_address else None
+        ),
         household_ids=[m.household_id for m in record.memberships if m.end_date is None],
         agencies_involved=sorted({i.agency.name for i in record.agencies}),
     )
@@ -175,37 +185,51 @@ def create_person(request, payload: PersonIn):
         address = services.address_build(**payload.address.dict())
     if household is None and address is not None:
         household = services.household_create(actor=request.user, address=address)
-    person = services.person_create(actor=request.user, data=data, address=address, household=household)
+    person = services.person_create(
+        actor=request.user, data=data, address=address, household=household
+    )
     return 201, person
 
 
-@router.patch("/people/{person_id}", response=PersonOut, summary="Update a person (optimistic locking)")
+@router.patch(
+    "/people/{person_id}", response=PersonOut, summary="Update a person (optimistic locking)"
+)
 def update_person(request, person_id: int, payload: PersonPatch):
     """Send the `version` you read. If someone saved since, you get 409 with what they changed."""
     person = selectors.person_for_edit(request.user, person_id)
     data = _clean_identifiers(payload.dict(exclude={"version"}, exclude_unset=True))
-    return services.person_update(actor=request.user, person=person,
-                                  expected_version=payload.version, data=data)  # fmt: skip
+    return services.person_update(
+        actor=request.user, person=person, expected_version=payload.version, data=data
+    )
 
 
 @router.get("/households/{household_id}", response=HouseholdOut, summary="Read a household")
 def read_household(request, household_id: int):
     record = selectors.household_record(request.user, household_id)
     return HouseholdOut(
-        id=record.household.pk, reference=record.household.reference,
+        id=record.household.pk,
+        reference=record.household.reference,
         address=_address_out(record.household.address),
-        members=[MemberOut(person_id=m.person_id, name=m.person.display_name, start_date=m.start_date)
-                 for m in record.current],
-    )  # fmt: skip
+        members=[
+            MemberOut(person_id=m.person_id, name=m.person.display_name, start_date=m.start_date)
+            for m in record.current
+        ],
+    )
 
 
-@router.post("/households/{household_id}/members", response={201: PersonOut},
-             summary="Add a new person to a household")  # fmt: skip
+@router.post(
+    "/households/{household_id}/members",
+    response={201: PersonOut},
+    summary="Add a new person to a household",
+)
 def add_household_member(request, household_id: int, payload: MemberIn):
     household = selectors.household_for_edit(request.user, household_id)
     data = _clean_identifiers(payload.person.dict(exclude={"address", "household_id"}))
-    person = services.person_create(actor=request.user, data=data, household=household,
-                                    move_in_date=payload.start_date, reason="Added to a household")  # fmt: skip
+    person = services.person_create(
+        actor=request.user,
+        data=data,
+        household=household,
+        move_in_date=payload.start_date,
+        reason="Added to a household",
+    )
     return 201, person
-
-

@@ -29,9 +29,7 @@ class Person(models.Model):
     family_name = models.CharField("Family name", max_length=100)
     known_as = models.CharField("Known as", max_length=100, blank=True)
     date_of_birth = models.DateField("Date of birth", null=True, blank=True)
-    expected_date_of_delivery = models.DateField(
-        "Expected date of delivery", null=True, blank=True
-    )
+    expected_date_of_delivery = models.DateField("Expected date of delivery", null=True, blank=True)
     date_of_death = models.DateField("Date of death", null=True, blank=True)
     sex = models.CharField(max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
     gender_identity = models.CharField("Gender identity", max_length=60, blank=True)
@@ -186,6 +184,9 @@ class AgencyIdentifier(models.Model):
             models.UniqueConstraint(fields=["agency", "value"], name="unique_agency_identifier")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.agency} reference {self.value}"
+
 
 class Address(models.Model):
     line1 = models.CharField("Address line 1", max_length=160)
@@ -229,6 +230,9 @@ class PersonAddress(models.Model):
         ]
         indexes = [models.Index(fields=["address", "end_date"], name="personaddress_addr_idx")]
 
+    def __str__(self) -> str:
+        return f"{self.address} from {self.start_date}"
+
 
 class Household(models.Model):
     reference = models.CharField(max_length=20, unique=True)
@@ -267,6 +271,9 @@ class HouseholdMembership(models.Model):
         ]
         indexes = [models.Index(fields=["person", "end_date"], name="membership_person_idx")]
 
+    def __str__(self) -> str:
+        return f"Member of {self.household} from {self.start_date}"
+
     @property
     def is_current(self) -> bool:
         return self.end_date is None
@@ -275,7 +282,9 @@ class HouseholdMembership(models.Model):
 class Relationship(models.Model):
     """`from_person` is <kind> of `to_person`, e.g. Dean is the PARTNER_OF_PARENT of Kai."""
 
-    from_person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relationships_from")
+    from_person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="relationships_from"
+    )
     to_person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relationships_to")
     kind = models.CharField(max_length=30, choices=RelationshipKind.choices)
     lives_with = models.BooleanField(default=False)
@@ -302,6 +311,11 @@ class Relationship(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} relationship"
+
     def clean(self):
         if self.from_person_id and self.from_person_id == self.to_person_id:
-            raise ValidationError({"to_person": "A person cannot have a relationship with themselves"})
+            raise ValidationError(
+                {"to_person": "A person cannot have a relationship with themselves"}
+            )

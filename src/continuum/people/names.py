@@ -11,7 +11,7 @@ _NON_LETTERS = re.compile(r"[^a-z\s-]")
 
 
 def normalise_name(value: str) -> str:
-    """Lower case, accents removed, punctuation dropped, single spaces: "O'Brien-Smith" → "obrien-smith"."""
+    """Lower case, no accents or punctuation, single spaces: "O'Brien-Smith" → "obrien-smith"."""
     text = unicodedata.normalize("NFKD", value or "").encode("ascii", "ignore").decode()
     text = _NON_LETTERS.sub("", text.lower())
     return re.sub(r"\s+", " ", text).strip()

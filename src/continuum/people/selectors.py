@@ -71,7 +71,11 @@ def _current_address_prefetch():
 def _name_candidates(given: str, family: str) -> Q:
     """Names that could be what the user typed: exact, same sound, or first and last swapped."""
     fam_key, giv_key = phonetic_key(family), phonetic_key(given)
-    q = Q(family_norm=family) | Q(family_norm__startswith=family) if len(family) >= 3 else Q(family_norm=family)
+    q = (
+        Q(family_norm=family) | Q(family_norm__startswith=family)
+        if len(family) >= 3
+        else Q(family_norm=family)
+    )
     q |= Q(family_key=fam_key) & (Q(given_key=giv_key) if given else Q())
     if given:
         # first and last names swapped ("Smith John")
@@ -80,17 +84,29 @@ def _name_candidates(given: str, family: str) -> Q:
     return q
 
 
-def _score(person: Person, names: list[PersonName], given: str, family: str, query: SearchQuery,
-           postcode: str, reasons: list[str]) -> float:  # fmt: skip
+def _score(
+    person: Person,
+    names: list[PersonName],
+    given: str,
+    family: str,
+    query: SearchQuery,
+    postcode: str,
+    reasons: list[str],
+) -> float:
     score = 0.0
     if family:
         best = 0.0
         for row in names:
-            fam = max(similarity(family, row.family_norm),
-                      max((similarity(family, part) for part in row.family_norm.split("-")), default=0))
+            fam = max(
+                similarity(family, row.family_norm),
+                max((similarity(family, part) for part in row.family_norm.split("-")), default=0),
+            )
             giv = similarity(given, row.given_norm) if given else 0.0
-            swapped = similarity(family, row.given_norm) * 0.5 + similarity(given, row.family_norm) * 0.5 \
-                if given else 0.0  # fmt: skip
+            swapped = (
+                similarity(family, row.given_norm) * 0.5 + similarity(given, row.family_norm) * 0.5
+                if given
+                else 0.0
+            )
             if not given:  # one word typed: it may be either name
                 fam = max(fam, similarity(family, row.given_norm))
             best = max(best, (fam + giv) / (2 if given else 1), swapped * 0.95)
@@ -138,22 +154,27 @@ def person_search(user, query: SearchQuery) -> list[SearchHit]:
         name_rows = PersonName.objects.filter(_name_candidates(given, family))
         if not given:  # one word: could be a given name too
             name_rows = PersonName.objects.filter(
-                _name_candidates("", family) | Q(given_norm=family) | Q(given_key=phonetic_key(family))
+                _name_candidates("", family)
+                | Q(given_norm=family)
+                | Q(given_key=phonetic_key(family))
             )
         filters &= Q(pk__in=name_rows.values("person_id"))
     if query.date_of_birth:
         d = query.date_of_birth
         dobs = [d]
         if d.day <= 12 and d.day != d.month:
-            try:
-                dobs.append(dt.date(d.year, d.day, d.month))
-            except ValueError:
-                pass
-        filters &= Q(date_of_birth__in=dobs) if not family else Q(date_of_birth__in=dobs) | Q(
-            date_of_birth__year=d.year
-        ) | Q(date_of_birth__month=d.month, date_of_birth__day=d.day)
+            dobs.append(dt.date(d.year, d.day, d.month))  # day and month swapped
+        filters &= (
+            Q(date_of_birth__in=dobs)
+            if not family
+            else Q(date_of_birth__in=dobs)
+            | Q(date_of_birth__year=d.year)
+            | Q(date_of_birth__month=d.month, date_of_birth__day=d.day)
+        )
     if postcode:
-        at_postcode = PersonAddress.objects.filter(end_date__isnull=True, address__postcode=postcode)
+        at_postcode = PersonAddress.objects.filter(
+            end_date__isnull=True, address__postcode=postcode
+        )
         if family or query.date_of_birth:
             pass  # postcode ranks rather than filters: people move
         else:
@@ -173,14 +194,23 @@ def person_search(user, query: SearchQuery) -> list[SearchHit]:
     hits.sort(key=lambda h: (-h.score, h.person.family_name, h.person.given_name, h.person.pk))
     hits = hits[:SEARCH_LIMIT]
     audit_record(
-        actor=user, action=AuditAction.SEARCH, object_type="person_search",
+        actor=user,
+        action=AuditAction.SEARCH,
+        object_type="person_search",
         details={
-            "criteria": [k for k, v in (("name", query.name), ("date_of_birth", query.date_of_birth),
-                                        ("postcode", query.postcode)) if v],
+            "criteria": [
+                k
+                for k, v in (
+                    ("name", query.name),
+                    ("date_of_birth", query.date_of_birth),
+                    ("postcode", query.postcode),
+                )
+                if v
+            ],
             "result_count": len(hits),
             "result_ids": [h.person.pk for h in hits],
         },
-    )  # fmt: skip
+    )
     return hits
 
 
@@ -202,21 +232,36 @@ def person_record(user, person_id: int, *, reason: str = "") -> PersonRecord:
     person = (
         Person.objects.filter(pk=person.pk)
         .prefetch_related(
-            Prefetch("addresses", queryset=PersonAddress.objects.select_related("address", "address__catchment")),
+            Prefetch(
+                "addresses",
+                queryset=PersonAddress.objects.select_related("address", "address__catchment"),
+            ),
             Prefetch("names", queryset=PersonName.objects.order_by("kind", "-recorded_at")),
             Prefetch(
                 "memberships",
-                queryset=HouseholdMembership.objects.select_related("household", "household__address")
-                .prefetch_related(
-                    Prefetch("household__memberships",
-                             queryset=HouseholdMembership.objects.filter(end_date__isnull=True)
-                             .select_related("person"))
+                queryset=HouseholdMembership.objects.select_related(
+                    "household", "household__address"
+                ).prefetch_related(
+                    Prefetch(
+                        "household__memberships",
+                        queryset=HouseholdMembership.objects.filter(
+                            end_date__isnull=True
+                        ).select_related("person"),
+                    )
                 ),
-            ),  # fmt: skip
-            Prefetch("relationships_from", queryset=Relationship.objects.filter(ended_at__isnull=True)
-                     .select_related("to_person", "recorded_by_agency")),  # fmt: skip
-            Prefetch("relationships_to", queryset=Relationship.objects.filter(ended_at__isnull=True)
-                     .select_related("from_person", "recorded_by_agency")),  # fmt: skip
+            ),
+            Prefetch(
+                "relationships_from",
+                queryset=Relationship.objects.filter(ended_at__isnull=True).select_related(
+                    "to_person", "recorded_by_agency"
+                ),
+            ),
+            Prefetch(
+                "relationships_to",
+                queryset=Relationship.objects.filter(ended_at__isnull=True).select_related(
+                    "from_person", "recorded_by_agency"
+                ),
+            ),
             "identifiers__agency",
         )
         .get()
@@ -240,8 +285,13 @@ def person_record(user, person_id: int, *, reason: str = "") -> PersonRecord:
         .select_related("agency")
         .order_by("agency__name")
     )
-    audit_record(actor=user, action=AuditAction.VIEW, object_type="person", object_id=person.pk,
-                 reason=reason)  # fmt: skip
+    audit_record(
+        actor=user,
+        action=AuditAction.VIEW,
+        object_type="person",
+        object_id=person.pk,
+        reason=reason,
+    )
     return PersonRecord(
         person=person,
         can_edit=can_edit_person(user, person),
@@ -266,7 +316,9 @@ def household_record(user, household_id: int) -> HouseholdRecord:
     memberships = list(
         household.memberships.select_related("person").order_by("person__date_of_birth")
     )
-    audit_record(actor=user, action=AuditAction.VIEW, object_type="household", object_id=household.pk)
+    audit_record(
+        actor=user, action=AuditAction.VIEW, object_type="household", object_id=household.pk
+    )
     return HouseholdRecord(
         household=Household.objects.select_related("address").get(pk=household.pk),
         current=[m for m in memberships if m.end_date is None],

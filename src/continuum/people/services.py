@@ -31,10 +31,23 @@ from continuum.people.models import (
 from continuum.people.names import normalise_name, phonetic_key
 
 PERSON_FIELDS = [
-    "kind", "given_name", "middle_names", "family_name", "known_as", "date_of_birth",
-    "expected_date_of_delivery", "date_of_death", "sex", "gender_identity", "ethnicity",
-    "first_language", "interpreter_needed", "disabilities", "nhs_number", "upn",
-]  # fmt: skip
+    "kind",
+    "given_name",
+    "middle_names",
+    "family_name",
+    "known_as",
+    "date_of_birth",
+    "expected_date_of_delivery",
+    "date_of_death",
+    "sex",
+    "gender_identity",
+    "ethnicity",
+    "first_language",
+    "interpreter_needed",
+    "disabilities",
+    "nhs_number",
+    "upn",
+]
 
 
 def catchment_for(*, postcode: str, longitude: float | None = None, latitude: float | None = None):
@@ -52,9 +65,14 @@ def catchment_for(*, postcode: str, longitude: float | None = None, latitude: fl
 
 
 def address_values(
-    *, line1: str, postcode: str, line2: str = "", town: str = "",
-    longitude: float | None = None, latitude: float | None = None,
-) -> dict:  # fmt: skip
+    *,
+    line1: str,
+    postcode: str,
+    line2: str = "",
+    town: str = "",
+    longitude: float | None = None,
+    latitude: float | None = None,
+) -> dict:
     """Validated address fields with the normalised postcode, its sector and the catchment."""
     errors = {}
     if not (line1 or "").strip():
@@ -66,19 +84,34 @@ def address_values(
     if errors:
         raise ValidationError(errors)
     return {
-        "line1": line1.strip(), "line2": (line2 or "").strip(), "town": (town or "").strip(),
-        "postcode": pc.value, "postcode_sector": pc.sector,
+        "line1": line1.strip(),
+        "line2": (line2 or "").strip(),
+        "town": (town or "").strip(),
+        "postcode": pc.value,
+        "postcode_sector": pc.sector,
         "catchment": catchment_for(postcode=pc.value, longitude=longitude, latitude=latitude),
-    }  # fmt: skip
+    }
 
 
 def address_build(
-    *, line1: str, postcode: str, line2: str = "", town: str = "",
-    longitude: float | None = None, latitude: float | None = None, uprn: str = "",
-) -> Address:  # fmt: skip
+    *,
+    line1: str,
+    postcode: str,
+    line2: str = "",
+    town: str = "",
+    longitude: float | None = None,
+    latitude: float | None = None,
+    uprn: str = "",
+) -> Address:
     """A validated, saved address."""
-    values = address_values(line1=line1, postcode=postcode, line2=line2, town=town,
-                            longitude=longitude, latitude=latitude)  # fmt: skip
+    values = address_values(
+        line1=line1,
+        postcode=postcode,
+        line2=line2,
+        town=town,
+        longitude=longitude,
+        latitude=latitude,
+    )
     address = Address(**values, uprn=uprn, longitude=longitude, latitude=latitude)
     address.full_clean()
     address.save()
@@ -87,11 +120,17 @@ def address_build(
 
 def _name_row(person: Person, kind: str, given: str, family: str, actor, used_until=None):
     return PersonName(
-        person=person, kind=kind, given_name=given, family_name=family, used_until=used_until,
-        given_norm=normalise_name(given), family_norm=normalise_name(family),
-        given_key=phonetic_key(given), family_key=phonetic_key(family),
+        person=person,
+        kind=kind,
+        given_name=given,
+        family_name=family,
+        used_until=used_until,
+        given_norm=normalise_name(given),
+        family_norm=normalise_name(family),
+        given_key=phonetic_key(given),
+        family_key=phonetic_key(family),
         recorded_by=actor if getattr(actor, "pk", None) else None,
-    )  # fmt: skip
+    )
 
 
 def _sync_current_names(person: Person, actor) -> None:
@@ -99,16 +138,23 @@ def _sync_current_names(person: Person, actor) -> None:
     person.names.filter(kind__in=[NameKind.LEGAL, NameKind.KNOWN_AS]).delete()
     rows = [_name_row(person, NameKind.LEGAL, person.given_name, person.family_name, actor)]
     if person.known_as and person.known_as != person.given_name:
-        rows.append(_name_row(person, NameKind.KNOWN_AS, person.known_as, person.family_name, actor))
+        rows.append(
+            _name_row(person, NameKind.KNOWN_AS, person.known_as, person.family_name, actor)
+        )
     PersonName.objects.bulk_create(rows)
 
 
 @transaction.atomic
 def person_create(
-    *, actor, data: dict, address: Address | None = None, household: Household | None = None,
-    move_in_date: dt.date | None = None, previous_names: list[tuple[str, str]] | None = None,
+    *,
+    actor,
+    data: dict,
+    address: Address | None = None,
+    household: Household | None = None,
+    move_in_date: dt.date | None = None,
+    previous_names: list[tuple[str, str]] | None = None,
     reason: str = "Registered the person",
-) -> Person:  # fmt: skip
+) -> Person:
     """Create a person, give the actor's agency a legitimate relationship, and audit it."""
     person = Person(**{k: v for k, v in data.items() if k in PERSON_FIELDS})
     if person.kind == PersonKind.UNBORN:
@@ -131,19 +177,29 @@ def person_create(
         )
     if getattr(actor, "agency_id", None):
         Involvement.objects.create(
-            agency_id=actor.agency_id, person=person, access=AccessLevel.EDIT,
-            source=InvolvementSource.REGISTRATION, reason=reason, started_by=actor,
-        )  # fmt: skip
+            agency_id=actor.agency_id,
+            person=person,
+            access=AccessLevel.EDIT,
+            source=InvolvementSource.REGISTRATION,
+            reason=reason,
+            started_by=actor,
+        )
     audit_record(
-        actor=actor, action=AuditAction.CREATE, object_type="person", object_id=person.pk,
+        actor=actor,
+        action=AuditAction.CREATE,
+        object_type="person",
+        object_id=person.pk,
         changed_fields=[f for f in PERSON_FIELDS if data.get(f) not in (None, "", [], False)],
-        reason=reason, details={"household_id": household.pk if household else None},
-    )  # fmt: skip
+        reason=reason,
+        details={"household_id": household.pk if household else None},
+    )
     return person
 
 
 @transaction.atomic
-def person_update(*, actor, person: Person, expected_version: int, data: dict, reason: str = "") -> Person:
+def person_update(
+    *, actor, person: Person, expected_version: int, data: dict, reason: str = ""
+) -> Person:
     """Update the person if nobody else saved it since `expected_version`; else ConflictError.
 
     A change of name keeps the old name as a previous name, so searches still find the person.
@@ -157,10 +213,13 @@ def person_update(*, actor, person: Person, expected_version: int, data: dict, r
     if current.version != expected_version:
         # Show what the other person changed against what this user started from.
         raise ConflictError(
-            changed={f: (data.get(f), getattr(current, f)) for f in PERSON_FIELDS if f in data
-                     and data.get(f) != getattr(current, f)},
+            changed={
+                f: (data.get(f), getattr(current, f))
+                for f in PERSON_FIELDS
+                if f in data and data.get(f) != getattr(current, f)
+            },
             current_version=current.version,
-        )  # fmt: skip
+        )
     if not changes:
         return current
     old_given, old_family = current.given_name, current.family_name
@@ -178,13 +237,23 @@ def person_update(*, actor, person: Person, expected_version: int, data: dict, r
     current.refresh_from_db()
     if "given_name" in changes or "family_name" in changes or "known_as" in changes:
         if "given_name" in changes or "family_name" in changes:
-            _name_row(current, NameKind.PREVIOUS, old_given, old_family, actor,
-                      used_until=timezone.localdate()).save()  # fmt: skip
+            _name_row(
+                current,
+                NameKind.PREVIOUS,
+                old_given,
+                old_family,
+                actor,
+                used_until=timezone.localdate(),
+            ).save()
         _sync_current_names(current, actor)
     audit_record(
-        actor=actor, action=AuditAction.UPDATE, object_type="person", object_id=current.pk,
-        changed_fields=list(changes), reason=reason,
-    )  # fmt: skip
+        actor=actor,
+        action=AuditAction.UPDATE,
+        object_type="person",
+        object_id=current.pk,
+        changed_fields=list(changes),
+        reason=reason,
+    )
     return current
 
 
@@ -195,8 +264,13 @@ def household_create(*, actor, address: Address | None, reason: str = "New house
         if not Household.objects.filter(reference=reference).exists():
             break
     household = Household.objects.create(reference=reference, address=address)
-    audit_record(actor=actor, action=AuditAction.CREATE, object_type="household",
-                 object_id=household.pk, reason=reason)  # fmt: skip
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        object_type="household",
+        object_id=household.pk,
+        reason=reason,
+    )
     return household
 
 
@@ -205,41 +279,68 @@ def household_add_member(
     *, actor, household: Household, person: Person, start_date: dt.date, reason: str = ""
 ) -> HouseholdMembership:
     if start_date > timezone.localdate():
-        raise ValidationError({"start_date": "Date they joined the household must be today or in the past"})
-    if HouseholdMembership.objects.filter(household=household, person=person, end_date__isnull=True).exists():
-        raise ValidationError({"person": f"{person.display_name} is already a member of this household"})
+        raise ValidationError(
+            {"start_date": "Date they joined the household must be today or in the past"}
+        )
+    if HouseholdMembership.objects.filter(
+        household=household, person=person, end_date__isnull=True
+    ).exists():
+        raise ValidationError(
+            {"person": f"{person.display_name} is already a member of this household"}
+        )
     membership = HouseholdMembership(
         household=household, person=person, start_date=start_date, recorded_by=actor
     )
     membership.full_clean()
     membership.save()
     audit_record(
-        actor=actor, action=AuditAction.UPDATE, object_type="household", object_id=household.pk,
-        changed_fields=["members"], reason=reason, details={"added_person_id": person.pk},
-    )  # fmt: skip
+        actor=actor,
+        action=AuditAction.UPDATE,
+        object_type="household",
+        object_id=household.pk,
+        changed_fields=["members"],
+        reason=reason,
+        details={"added_person_id": person.pk},
+    )
     return membership
 
 
 @transaction.atomic
-def household_end_membership(*, actor, membership: HouseholdMembership, end_date: dt.date, reason: str) -> None:
+def household_end_membership(
+    *, actor, membership: HouseholdMembership, end_date: dt.date, reason: str
+) -> None:
     if end_date < membership.start_date:
-        raise ValidationError({"end_date": "Date they left must be on or after the date they joined"})
+        raise ValidationError(
+            {"end_date": "Date they left must be on or after the date they joined"}
+        )
     membership.end_date = end_date
     membership.save(update_fields=["end_date"])
     audit_record(
-        actor=actor, action=AuditAction.UPDATE, object_type="household",
-        object_id=membership.household_id, changed_fields=["members"], reason=reason,
+        actor=actor,
+        action=AuditAction.UPDATE,
+        object_type="household",
+        object_id=membership.household_id,
+        changed_fields=["members"],
+        reason=reason,
         details={"removed_person_id": membership.person_id},
-    )  # fmt: skip
+    )
 
 
 @transaction.atomic
 def relationship_record(
-    *, actor, from_person: Person, to_person: Person, kind: str, lives_with: bool = False,
-    parental_responsibility: bool = False, notes: str = "",
-) -> Relationship:  # fmt: skip
+    *,
+    actor,
+    from_person: Person,
+    to_person: Person,
+    kind: str,
+    lives_with: bool = False,
+    parental_responsibility: bool = False,
+    notes: str = "",
+) -> Relationship:
     if from_person.pk == to_person.pk:
-        raise ValidationError({"other_person": "A person cannot have a relationship with themselves"})
+        raise ValidationError(
+            {"other_person": "A person cannot have a relationship with themselves"}
+        )
     if kind not in RelationshipKind.values:
         raise ValidationError({"kind": "Choose how they are related"})
     exists = Relationship.objects.filter(
@@ -248,10 +349,15 @@ def relationship_record(
     if exists:
         raise ValidationError({"kind": "This relationship is already recorded"})
     relationship = Relationship(
-        from_person=from_person, to_person=to_person, kind=kind, lives_with=lives_with,
-        parental_responsibility=parental_responsibility, notes=notes, recorded_by=actor,
+        from_person=from_person,
+        to_person=to_person,
+        kind=kind,
+        lives_with=lives_with,
+        parental_responsibility=parental_responsibility,
+        notes=notes,
+        recorded_by=actor,
         recorded_by_agency_id=getattr(actor, "agency_id", None),
-    )  # fmt: skip
+    )
     relationship.full_clean()
     try:
         with transaction.atomic():
@@ -260,27 +366,42 @@ def relationship_record(
         raise ValidationError({"kind": "This relationship is already recorded"}) from exc
     for subject in (from_person, to_person):
         audit_record(
-            actor=actor, action=AuditAction.UPDATE, object_type="person", object_id=subject.pk,
-            changed_fields=["relationships"], details={"relationship_id": relationship.pk},
-        )  # fmt: skip
+            actor=actor,
+            action=AuditAction.UPDATE,
+            object_type="person",
+            object_id=subject.pk,
+            changed_fields=["relationships"],
+            details={"relationship_id": relationship.pk},
+        )
     return relationship
 
 
 @transaction.atomic
 def person_move(
-    *, actor, person: Person, address: Address, start_date: dt.date,
-    household: Household | None = None, reason: str = "Moved address",
-) -> PersonAddress:  # fmt: skip
+    *,
+    actor,
+    person: Person,
+    address: Address,
+    start_date: dt.date,
+    household: Household | None = None,
+    reason: str = "Moved address",
+) -> PersonAddress:
     """Record a move: the current address ends the day before, the new one starts."""
     if start_date > timezone.localdate():
         raise ValidationError({"start_date": "Date they moved must be today or in the past"})
-    current = PersonAddress.objects.select_for_update().filter(person=person, end_date__isnull=True).first()
+    current = (
+        PersonAddress.objects.select_for_update()
+        .filter(person=person, end_date__isnull=True)
+        .first()
+    )
     if current:
         if start_date <= current.start_date:
-            raise ValidationError({
-                "start_date": f"Date they moved must be after they moved to their current address "
-                f"({current.start_date:%-d %B %Y})"
-            })  # fmt: skip
+            raise ValidationError(
+                {
+                    "start_date": "Date they moved must be after they moved to their current "
+                    f"address ({current.start_date:%-d %B %Y})"
+                }
+            )
         current.end_date = start_date - dt.timedelta(days=1)
         current.save(update_fields=["end_date"])
     new = PersonAddress.objects.create(
@@ -290,9 +411,13 @@ def person_move(
         household.address = address
         household.save(update_fields=["address"])
     audit_record(
-        actor=actor, action=AuditAction.UPDATE, object_type="person", object_id=person.pk,
-        changed_fields=["address"], reason=reason,
-    )  # fmt: skip
+        actor=actor,
+        action=AuditAction.UPDATE,
+        object_type="person",
+        object_id=person.pk,
+        changed_fields=["address"],
+        reason=reason,
+    )
     return new
 
 
@@ -303,10 +428,16 @@ def address_correct(*, actor, person: Person, address: Address, data: dict, reas
     if not (reason or "").strip():
         raise ValidationError({"reason": "Enter why the address is being corrected"})
     values = address_values(
-        line1=data.get("line1", ""), line2=data.get("line2", ""), town=data.get("town", ""),
-        postcode=data.get("postcode", ""), longitude=address.longitude, latitude=address.latitude,
-    )  # fmt: skip
-    changed = [f for f in ("line1", "line2", "town", "postcode") if values[f] != getattr(address, f)]
+        line1=data.get("line1", ""),
+        line2=data.get("line2", ""),
+        town=data.get("town", ""),
+        postcode=data.get("postcode", ""),
+        longitude=address.longitude,
+        latitude=address.latitude,
+    )
+    changed = [
+        f for f in ("line1", "line2", "town", "postcode") if values[f] != getattr(address, f)
+    ]
     for field, value in values.items():
         setattr(address, field, value)
     address.full_clean()
@@ -314,25 +445,46 @@ def address_correct(*, actor, person: Person, address: Address, data: dict, reas
     residents = set(address.residents.values_list("person_id", flat=True)) | {person.pk}
     for person_id in sorted(residents):
         audit_record(
-            actor=actor, action=AuditAction.UPDATE, object_type="person", object_id=person_id,
-            changed_fields=[f"address.{f}" for f in changed], reason=reason,
-        )  # fmt: skip
+            actor=actor,
+            action=AuditAction.UPDATE,
+            object_type="person",
+            object_id=person_id,
+            changed_fields=[f"address.{f}" for f in changed],
+            reason=reason,
+        )
     return address
 
 
 @transaction.atomic
 def person_move_with_household(
-    *, actor, person: Person, whole_household: bool, line1: str, postcode: str,
-    start_date: dt.date, line2: str = "", town: str = "",
-) -> Address:  # fmt: skip
+    *,
+    actor,
+    person: Person,
+    whole_household: bool,
+    line1: str,
+    postcode: str,
+    start_date: dt.date,
+    line2: str = "",
+    town: str = "",
+) -> Address:
     """Record a move for the person, and for everyone in their current household if asked."""
     address = address_build(line1=line1, line2=line2, town=town, postcode=postcode)
-    membership = person.memberships.filter(end_date__isnull=True).select_related("household").first()
+    membership = (
+        person.memberships.filter(end_date__isnull=True).select_related("household").first()
+    )
     movers = [person]
     household = membership.household if membership else None
     if whole_household and household:
-        movers = [m.person for m in household.memberships.filter(end_date__isnull=True).select_related("person")]
+        movers = [
+            m.person
+            for m in household.memberships.filter(end_date__isnull=True).select_related("person")
+        ]
     for mover in movers:
-        person_move(actor=actor, person=mover, address=address, start_date=start_date,
-                    household=household if whole_household else None)  # fmt: skip
+        person_move(
+            actor=actor,
+            person=mover,
+            address=address,
+            start_date=start_date,
+            household=household if whole_household else None,
+        )
     return address

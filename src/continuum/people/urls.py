@@ -12,5 +12,9 @@ urlpatterns = [
     path("<int:person_id>/address/move/", views.address_move, name="address_move"),
     path("<int:person_id>/address/correct/", views.address_correct, name="address_correct"),
     path("households/<int:household_id>/", views.household_detail, name="household"),
-    path("households/<int:household_id>/members/add/", views.household_add_member, name="household_add_member"),
+    path(
+        "households/<int:household_id>/members/add/",
+        views.household_add_member,
+        name="household_add_member",
+    ),
 ]

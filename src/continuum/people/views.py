@@ -46,10 +46,16 @@ def search(request):
                 postcode=form.cleaned_data["postcode"],
             ),
         )
-    return render(request, "people/search.html", {
-        "form": form, "hits": hits, "nav": "search",
-        "can_add": perms.can_create_people(request.user),
-    })  # fmt: skip
+    return render(
+        request,
+        "people/search.html",
+        {
+            "form": form,
+            "hits": hits,
+            "nav": "search",
+            "can_add": perms.can_create_people(request.user),
+        },
+    )
 
 
 @require_http_methods(["GET"])
@@ -68,20 +74,32 @@ def person_add(request):
     del address_form.fields["whole_household"]
     if request.method == "POST" and form.is_valid() and address_form.is_valid():
         try:
-            address = services.address_build(**{k: address_form.cleaned_data[k] for k in ("line1", "line2", "town", "postcode")})
+            address = services.address_build(
+                **{k: address_form.cleaned_data[k] for k in ("line1", "line2", "town", "postcode")}
+            )
             household = services.household_create(actor=request.user, address=address)
             person = services.person_create(
-                actor=request.user, data=form.person_data(), address=address, household=household,
+                actor=request.user,
+                data=form.person_data(),
+                address=address,
+                household=household,
                 move_in_date=address_form.cleaned_data.get("start_date"),
-            )  # fmt: skip
+            )
         except ValidationError as exc:
             _apply_service_errors(form, exc)
         else:
             messages.success(request, f"{person.display_name} has been added")
             return redirect("people:detail", person_id=person.pk)
-    return render(request, "people/person_form.html", {
-        "form": form, "address_form": address_form, "title": "Add a person", "nav": "search",
-    })  # fmt: skip
+    return render(
+        request,
+        "people/person_form.html",
+        {
+            "form": form,
+            "address_form": address_form,
+            "title": "Add a person",
+            "nav": "search",
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -94,13 +112,18 @@ def person_edit(request, person_id: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.person_update(
-                actor=request.user, person=person,
-                expected_version=form.cleaned_data["version"] or 0, data=form.person_data(),
-            )  # fmt: skip
+                actor=request.user,
+                person=person,
+                expected_version=form.cleaned_data["version"] or 0,
+                data=form.person_data(),
+            )
         except ConflictError as exc:
             conflict = exc
-            form.add_error(None, "Someone else changed this record while you were editing it. "
-                                 "Check their changes below, then make yours again.")  # fmt: skip
+            form.add_error(
+                None,
+                "Someone else changed this record while you were editing it. "
+                "Check their changes below, then make yours again.",
+            )
             person.refresh_from_db()
             data = form.data.copy()
             data["version"] = str(person.version)
@@ -110,22 +133,33 @@ def person_edit(request, person_id: int):
         else:
             messages.success(request, "The record has been updated")
             return redirect("people:detail", person_id=person.pk)
-    return render(request, "people/person_edit.html", {
-        "form": form, "person": person, "conflict": conflict,
-    })  # fmt: skip
+    return render(
+        request,
+        "people/person_edit.html",
+        {
+            "form": form,
+            "person": person,
+            "conflict": conflict,
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def household_detail(request, household_id: int):
     record = selectors.household_record(request.user, household_id)
-    return render(request, "people/household_detail.html", {"record": record, "household": record.household})
+    return render(
+        request, "people/household_detail.html", {"record": record, "household": record.household}
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def household_add_member(request, household_id: int):
     household = selectors.household_for_edit(request.user, household_id)
-    parents = [m.person for m in household.memberships.filter(end_date__isnull=True).select_related("person")
-               if m.person.kind == PersonKind.ADULT]  # fmt: skip
+    parents = [
+        m.person
+        for m in household.memberships.filter(end_date__isnull=True).select_related("person")
+        if m.person.kind == PersonKind.ADULT
+    ]
     form = AddMemberForm(request.POST or None, parents=parents, initial={"kind": PersonKind.CHILD})
     if request.method == "POST" and form.is_valid():
         data = form.person_data()
@@ -133,20 +167,30 @@ def household_add_member(request, household_id: int):
         parent_id = data.pop("relationship_to", "")
         try:
             person = services.person_create(
-                actor=request.user, data=data, household=household,
+                actor=request.user,
+                data=data,
+                household=household,
                 move_in_date=start or data.get("date_of_birth") or timezone.localdate(),
                 reason="Added to a household",
-            )  # fmt: skip
+            )
             if parent_id:
                 parent = next(p for p in parents if str(p.pk) == parent_id)
-                services.relationship_record(actor=request.user, from_person=parent, to_person=person,
-                                             kind="parent", lives_with=True, parental_responsibility=True)  # fmt: skip
+                services.relationship_record(
+                    actor=request.user,
+                    from_person=parent,
+                    to_person=person,
+                    kind="parent",
+                    lives_with=True,
+                    parental_responsibility=True,
+                )
         except ValidationError as exc:
             _apply_service_errors(form, exc)
         else:
             messages.success(request, f"{person.display_name} has been added to the household")
             return redirect("people:household", household_id=household.pk)
-    return render(request, "people/household_add_member.html", {"form": form, "household": household})
+    return render(
+        request, "people/household_add_member.html", {"form": form, "household": household}
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -158,11 +202,14 @@ def relationship_add(request, person_id: int):
         other = next(p for p in candidates if str(p.pk) == form.cleaned_data["other_person"])
         try:
             services.relationship_record(
-                actor=request.user, from_person=person, to_person=other, kind=form.cleaned_data["kind"],
+                actor=request.user,
+                from_person=person,
+                to_person=other,
+                kind=form.cleaned_data["kind"],
                 lives_with=form.cleaned_data["lives_with"],
                 parental_responsibility=form.cleaned_data["parental_responsibility"],
                 notes=form.cleaned_data["notes"],
-            )  # fmt: skip
+            )
         except ValidationError as exc:
             _apply_service_errors(form, exc)
         else:
@@ -179,16 +226,25 @@ def address_move(request, person_id: int):
         data = form.cleaned_data
         try:
             services.person_move_with_household(
-                actor=request.user, person=person, whole_household=data["whole_household"],
-                line1=data["line1"], line2=data["line2"], town=data["town"], postcode=data["postcode"],
+                actor=request.user,
+                person=person,
+                whole_household=data["whole_household"],
+                line1=data["line1"],
+                line2=data["line2"],
+                town=data["town"],
+                postcode=data["postcode"],
                 start_date=data["start_date"],
-            )  # fmt: skip
+            )
         except ValidationError as exc:
             _apply_service_errors(form, exc)
         else:
             messages.success(request, "The new address has been recorded")
             return redirect("people:detail", person_id=person.pk)
-    return render(request, "people/address_form.html", {"form": form, "person": person, "title": "Record a move"})
+    return render(
+        request,
+        "people/address_form.html",
+        {"form": form, "person": person, "title": "Record a move"},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -201,11 +257,20 @@ def address_correct(request, person_id: int):
     form = CorrectAddressForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.address_correct(actor=request.user, person=person, address=current.address,
-                                     data=form.cleaned_data, reason=form.cleaned_data["reason"])  # fmt: skip
+            services.address_correct(
+                actor=request.user,
+                person=person,
+                address=current.address,
+                data=form.cleaned_data,
+                reason=form.cleaned_data["reason"],
+            )
         except ValidationError as exc:
             _apply_service_errors(form, exc)
         else:
             messages.success(request, "The address has been corrected")
             return redirect("people:detail", person_id=person.pk)
-    return render(request, "people/address_form.html", {"form": form, "person": person, "title": "Correct the address"})
+    return render(
+        request,
+        "people/address_form.html",
+        {"form": form, "person": person, "title": "Correct the address"},
+    )

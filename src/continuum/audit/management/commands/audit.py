@@ -4,7 +4,7 @@ from continuum.audit.services import audit_verify
 
 
 class Command(BaseCommand):
-    help = "Audit log tools. `audit verify` recomputes the hash chain and names the first broken entry."
+    help = "Audit tools. `audit verify` recomputes the hash chain and names the first broken event."
 
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["verify"])
@@ -12,7 +12,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         report = audit_verify()
         if report.ok:
-            self.stdout.write(self.style.SUCCESS(f"Audit chain intact: {report.checked} events verified."))
+            self.stdout.write(
+                self.style.SUCCESS(f"Audit chain intact: {report.checked} events verified.")
+            )
             return
         raise CommandError(
             f"Audit chain BROKEN at event {report.first_broken_seq}: {report.problem}. "
