@@ -51,13 +51,14 @@ def persons_visible_to(user) -> QuerySet[Person]:
     if not user or not user.is_authenticated or not user.is_active:
         return Person.objects.none()
     if perms.sees_whole_area(user):
-        return Person.objects.all()
+        return Person.objects.filter(merged_into__isnull=True)
     if not user.agency_id:
         return Person.objects.none()
     if perms.is_analyst(user) or perms.never_edits_people(user):
         # Analysts and administrators work with aggregates, never named records.
         return Person.objects.none()
-    return Person.objects.filter(_involvement_filter(user))
+    # A record merged into another is reached through the one it was merged into.
+    return Person.objects.filter(_involvement_filter(user), merged_into__isnull=True)
 
 
 def can_edit_person(user, person: Person) -> bool:
