@@ -154,8 +154,11 @@ def person_create(
     move_in_date: dt.date | None = None,
     previous_names: list[tuple[str, str]] | None = None,
     reason: str = "Registered the person",
+    agency=None,
+    involvement_source: str = InvolvementSource.REGISTRATION,
 ) -> Person:
-    """Create a person, give the actor's agency a legitimate relationship, and audit it."""
+    """Create a person, give the agency (by default the actor's) a legitimate relationship
+    with them, and audit it."""
     person = Person(**{k: v for k, v in data.items() if k in PERSON_FIELDS})
     if person.kind == PersonKind.UNBORN:
         person.sex = person.sex or "U"
@@ -175,12 +178,13 @@ def person_create(
         PersonAddress.objects.create(
             person=person, address=address, start_date=start, recorded_by=actor
         )
-    if getattr(actor, "agency_id", None):
+    agency_id = agency.pk if agency is not None else getattr(actor, "agency_id", None)
+    if agency_id:
         Involvement.objects.create(
-            agency_id=actor.agency_id,
+            agency_id=agency_id,
             person=person,
             access=AccessLevel.EDIT,
-            source=InvolvementSource.REGISTRATION,
+            source=involvement_source,
             reason=reason,
             started_by=actor,
         )
