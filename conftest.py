@@ -1,0 +1,296 @@
+"""Named personas and the family they work with, shared by every app's tests.
+
+The Smith family (household at 12 Mill Lane, NB1 4QT):
+- Kerry Smith, mother; Dean Walker, her partner, who lives with them;
+- Ryan Cole, the twins' father, who does not live there;
+- the twins Jayden and Jordan Smith (born 4 March 2021), and an unborn baby Smith.
+
+Who may do what with them:
+- `involved_practitioner`: family hub practitioner; the hub has an EDIT involvement with the
+  household (and with Ryan Cole) → sees and changes the record.
+- `read_only_partner`: police officer; the police have a READ involvement → sees, 403 on changes.
+- `uninvolved_worker`: practitioner at another family hub, no involvement → 404 everywhere.
+- `front_door_worker`: children's social care front door → sees and changes everyone.
+- `dpo`: data protection officer → reads everyone, changes nothing (403), sees the audit pages.
+- `analyst`: works with aggregates → 404 on every person page.
+- `volunteer`: Home-Start volunteer matched to the family (READ) → sees the family, changes nothing;
+  `unmatched_volunteer`, from the same agency but not matched → 404.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from continuum.directory.models import AgencyKind, Role
+from continuum.directory.tests.factories import (
+    AgencyFactory,
+    CatchmentAreaFactory,
+    TeamFactory,
+    UserFactory,
+    api_token_for,
+)
+from continuum.governance.models import AccessLevel, InvolvementSource
+from continuum.governance.tests.factories import InvolvementFactory
+from continuum.people import services
+from continuum.people.codes import RelationshipKind, Sex
+from continuum.people.tests.factories import AddressFactory, HouseholdFactory, PersonFactory
+
+TWINS_DOB = dt.date(2021, 3, 4)
+
+
+@pytest.fixture
+def catchment(db):
+    return CatchmentAreaFactory(code="north", name="Northbrook North", postcode_sectors=["NB1 4"])
+
+
+@pytest.fixture
+def agencies(db, catchment):
+    return SimpleNamespace(
+        hub=AgencyFactory(
+            code="north-hub",
+            name="Northbrook North Family Hub",
+            kind=AgencyKind.FAMILY_HUB,
+            catchment=catchment,
+        ),
+        other_hub=AgencyFactory(
+            code="south-hub", name="Southbrook Family Hub", kind=AgencyKind.FAMILY_HUB
+        ),
+        police=AgencyFactory(code="police", name="Northbrook Police", kind=AgencyKind.POLICE),
+        front_door=AgencyFactory(
+            code="front-door", name="Northbrook Children's Services", kind=AgencyKind.FRONT_DOOR
+        ),
+        council=AgencyFactory(
+            code="council", name="Northbrook Council", kind=AgencyKind.SOCIAL_WORK
+        ),
+        home_start=AgencyFactory(
+            code="home-start", name="Home-Start Northbrook", kind=AgencyKind.VOLUNTARY
+        ),
+    )
+
+
+def _staff(username: str, agency, role: str, **extra):
+    return UserFactory(
+        username=username,
+        agency=agency,
+        role=role,
+        team=TeamFactory(agency=agency, name=f"{username} team"),
+        **extra,
+    )
+
+
+@pytest.fixture
+def involved_practitioner(agencies):
+    return _staff(
+        "hub.practitioner", agencies.hub, Role.PRACTITIONER, first_name="Asha", last_name="Patel"
+    )
+
+
+@pytest.fixture
+def read_only_partner(agencies):
+    return _staff(
+        "police.officer", agencies.police, Role.PRACTITIONER, first_name="Tom", last_name="Reid"
+    )
+
+
+@pytest.fixture
+def uninvolved_worker(agencies):
+    return _staff(
+        "south.worker", agencies.other_hub, Role.PRACTITIONER, first_name="Uma", last_name="Khan"
+    )
+
+
+@pytest.fixture
+def front_door_worker(agencies):
+    return _staff(
+        "front.door", agencies.front_door, Role.FRONT_DOOR, first_name="Fay", last_name="Doyle"
+    )
+
+
+@pytest.fixture
+def dpo(agencies):
+    return _staff("dpo", agencies.council, Role.DPO, first_name="Dina", last_name="Osei")
+
+
+@pytest.fixture
+def analyst(agencies):
+    return _staff("analyst", agencies.council, Role.ANALYST, first_name="Ali", last_name="Noor")
+
+
+@pytest.fixture
+def volunteer(agencies):
+    return _staff(
+        "volunteer", agencies.home_start, Role.VOLUNTEER, first_name="Val", last_name="Ng"
+    )
+
+
+@pytest.fixture
+def unmatched_volunteer(agencies):
+    return _staff(
+        "volunteer2", agencies.home_start, Role.VOLUNTEER, first_name="Vic", last_name="Roe"
+    )
+
+
+@pytest.fixture
+def family(agencies, catchment, involved_practitioner, read_only_partner, volunteer):
+    """The Smith household, with the hub (EDIT), police (READ) and the volunteer (READ) involved."""
+    address = AddressFactory(line1="12 Mill Lane", postcode="NB1 4QT", catchment=catchment)
+    household = HouseholdFactory(address=address)
+    mother = PersonFactory(
+        adult=True,
+        given_name="Kerry",
+        family_name="Smith",
+        sex=Sex.FEMALE,
+        date_of_birth=dt.date(1996, 6, 14),
+        household=household,
+        nhs_number="9434765919",
+    )
+    partner = PersonFactory(
+        adult=True,
+        given_name="Dean",
+        family_name="Walker",
+        sex=Sex.MALE,
+        date_of_birth=dt.date(1990, 1, 20),
+        household=household,
+    )
+    father = PersonFactory(
+        adult=True,
+        given_name="Ryan",
+        family_name="Cole",
+        sex=Sex.MALE,
+        date_of_birth=dt.date(1994, 11, 2),
+        address=AddressFactory(line1="3 Station Road", postcode="NB2 7HX"),
+    )
+    twin1 = PersonFactory(
+        given_name="Jayden",
+        family_name="Smith",
+        sex=Sex.MALE,
+        date_of_birth=TWINS_DOB,
+        household=household,
+    )
+    twin2 = PersonFactory(
+        given_name="Jordan",
+        family_name="Smith",
+        sex=Sex.MALE,
+        date_of_birth=TWINS_DOB,
+        household=household,
+    )
+    unborn = PersonFactory(
+        unborn=True,
+        family_name="Smith",
+        household=household,
+        expected_date_of_delivery=timezone.localdate() + dt.timedelta(days=60),
+    )
+    for child in (twin1, twin2, unborn):
+        services.relationship_record(
+            actor=None,
+            from_person=mother,
+            to_person=child,
+            kind=RelationshipKind.PARENT,
+            lives_with=True,
+            parental_responsibility=True,
+        )
+    for child in (twin1, twin2):
+        services.relationship_record(
+            actor=None,
+            from_person=partner,
+            to_person=child,
+            kind=RelationshipKind.PARTNER_OF_PARENT,
+            lives_with=True,
+        )
+        services.relationship_record(
+            actor=None,
+            from_person=father,
+            to_person=child,
+            kind=RelationshipKind.PARENT,
+            lives_with=False,
+            parental_responsibility=True,
+        )
+    services.relationship_record(
+        actor=None,
+        from_person=twin1,
+        to_person=twin2,
+        kind=RelationshipKind.SIBLING,
+        lives_with=True,
+    )
+    InvolvementFactory(
+        agency=agencies.hub,
+        household=household,
+        access=AccessLevel.EDIT,
+        started_by=involved_practitioner,
+    )
+    InvolvementFactory(
+        agency=agencies.hub,
+        person=father,
+        access=AccessLevel.EDIT,
+        started_by=involved_practitioner,
+    )
+    InvolvementFactory(
+        agency=agencies.police,
+        household=household,
+        access=AccessLevel.READ,
+        source=InvolvementSource.DATA_SHARING,
+        started_by=read_only_partner,
+    )
+    InvolvementFactory(
+        agency=agencies.home_start,
+        worker=volunteer,
+        household=household,
+        access=AccessLevel.READ,
+        source=InvolvementSource.VOLUNTEER_MATCH,
+    )
+    return SimpleNamespace(
+        household=household,
+        address=address,
+        mother=mother,
+        partner=partner,
+        father=father,
+        twin1=twin1,
+        twin2=twin2,
+        unborn=unborn,
+        members=[mother, partner, twin1, twin2, unborn],
+    )
+
+
+PERSONAS = [
+    "involved_practitioner",
+    "read_only_partner",
+    "uninvolved_worker",
+    "front_door_worker",
+    "dpo",
+    "analyst",
+    "volunteer",
+    "unmatched_volunteer",
+]
+
+
+@pytest.fixture
+def personas(request, family):
+    """Every persona by name (the family exists, so their involvements do too)."""
+    return {name: request.getfixturevalue(name) for name in PERSONAS}
+
+
+@pytest.fixture
+def login():
+    """`login(user)` → a test client signed in as that user (CSRF checks on)."""
+
+    def _login(user, *, enforce_csrf_checks: bool = False) -> Client:
+        client = Client(enforce_csrf_checks=enforce_csrf_checks)
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def api_client():
+    """`api_client(user)` → a client sending that user's bearer token on every request."""
+
+    def _api(user) -> Client:
+        return Client(headers={"Authorization": f"Bearer {api_token_for(user)}"})
+
+    return _api
