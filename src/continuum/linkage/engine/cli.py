@@ -30,16 +30,30 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("files", nargs="+", type=Path, help="person-extract v1 files")
     parser.add_argument("--out", required=True, type=Path, help="output clusters CSV")
-    parser.add_argument("--threshold-upper", type=_probability, default=None,
-                        help="match probability at/above which records are linked (0.99)")
-    parser.add_argument("--threshold-lower", type=_probability, default=None,
-                        help="match probability at/above which pairs go to review (0.80)")
-    parser.add_argument("--review-out", type=Path, default=None,
-                        help="optional CSV of pairs for human review")
-    parser.add_argument("--model", type=Path, default=None,
-                        help="use a saved model JSON instead of training on the input")
-    parser.add_argument("--save-model", type=Path, default=None,
-                        help="write the trained model JSON here")
+    parser.add_argument(
+        "--threshold-upper",
+        type=_probability,
+        default=None,
+        help="match probability at/above which records are linked (0.99)",
+    )
+    parser.add_argument(
+        "--threshold-lower",
+        type=_probability,
+        default=None,
+        help="match probability at/above which pairs go to review (0.80)",
+    )
+    parser.add_argument(
+        "--review-out", type=Path, default=None, help="optional CSV of pairs for human review"
+    )
+    parser.add_argument(
+        "--model",
+        type=Path,
+        default=None,
+        help="use a saved model JSON instead of training on the input",
+    )
+    parser.add_argument(
+        "--save-model", type=Path, default=None, help="write the trained model JSON here"
+    )
     return parser  # fmt: skip
 
 

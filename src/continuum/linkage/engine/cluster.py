@@ -80,6 +80,8 @@ class _Clusterer:
                     fx, self.features[y],
                     identifier_rule=cfg.identifier_hard_rule,
                     given_name_rule=cfg.given_name_hard_rule,
+                    dob_rule=cfg.dob_hard_rule,
+                    edd_rule=False,
                     unborn_window_days=cfg.unborn_window_days,
                 ):  # fmt: skip
                     return True

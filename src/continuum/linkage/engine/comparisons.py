@@ -22,6 +22,8 @@ Predicate = Callable[[Features, Features], bool]
 
 #: Label of the given-name level whose pairs are hard-blocked from linking.
 GIVEN_CLEARLY_DIFFERENT = "clearly different"
+#: Label of the date-of-birth else level (far apart in two or more components).
+DOB_FAR_APART = "far apart"
 #: Label of the identifier level meaning "both present, different".
 IDENTIFIER_DIFFERENT = "different"
 
@@ -132,13 +134,18 @@ def _else(label: str = "all other comparisons") -> Level:
 
 
 def given_name_comparison() -> Comparison:
-    """Given name: exact (TF), nickname, JW≥0.92, phonetic, swapped/middle, JW≥0.8, else."""
-    swapped_or_middle = _any(
-        lambda a, b: _contains(b.get("family_parts"), a.get("given")),
-        lambda a, b: _contains(a.get("family_parts"), b.get("given")),
-        lambda a, b: _contains(b.get("middle"), a.get("given")),
-        lambda a, b: _contains(a.get("middle"), b.get("given")),
-    )
+    """Given name: exact (TF), nickname, JW≥0.92, phonetic, swapped, middle, JW≥0.8, else."""
+
+    def swapped(a: Features, b: Features) -> bool:
+        return _contains(b.get("family_parts"), a.get("given")) and _contains(
+            a.get("family_parts"), b.get("given")
+        )
+
+    def middle(a: Features, b: Features) -> bool:
+        return _contains(b.get("middle"), a.get("given")) or _contains(
+            a.get("middle"), b.get("given")
+        )
+
     return Comparison(
         "given_name",
         (
@@ -152,12 +159,13 @@ def given_name_comparison() -> Comparison:
             Level("phonetic",
                   '"given_ph1_l" = "given_ph1_r" OR "given_ph2_l" = "given_ph2_r"',
                   _any(_eq("given_ph1"), _eq("given_ph2"))),
-            Level("swapped with family name or known by middle name",
+            Level("swapped with family name",
                   'list_contains("family_parts_r", "given_l") '
-                  'OR list_contains("family_parts_l", "given_r") '
-                  'OR list_contains("middle_r", "given_l") '
-                  'OR list_contains("middle_l", "given_r")',
-                  swapped_or_middle),
+                  'AND list_contains("family_parts_l", "given_r")',
+                  swapped),
+            Level("known by middle name",
+                  'list_contains("middle_r", "given_l") OR list_contains("middle_l", "given_r")',
+                  middle),
             Level("jaro-winkler >= 0.80", _jw_sql("given", 0.80), _jw_at_least("given", 0.80)),
             _else(GIVEN_CLEARLY_DIFFERENT),
         ),
@@ -231,7 +239,7 @@ def date_of_birth_comparison() -> Comparison:
             Level("within a year",
                   'abs(date_diff(\'day\', CAST("dob_l" AS DATE), CAST("dob_r" AS DATE))) <= 365',
                   _within_year),
-            _else(),
+            _else(DOB_FAR_APART),
         ),
         "Date of birth",
     )  # fmt: skip

@@ -155,7 +155,7 @@ def _read_csv(path: Path) -> tuple[list[str], list[list[Any]]]:
         header = next(reader, None)
         if header is None:
             raise LayoutError(f"{path.name}: empty file")
-        return header, [row for row in reader]
+        return header, list(reader)
 
 
 def _read_xlsx(path: Path) -> tuple[list[str], list[list[Any]]]:

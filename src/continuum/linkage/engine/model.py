@@ -1,4 +1,4 @@
-"""Fellegi–Sunter model built with Splink 5 (DuckDB backend).
+"""Fellegi-Sunter model built with Splink 5 (DuckDB backend).
 
 Typical use::
 
@@ -50,10 +50,14 @@ DEFAULT_BLOCKING_RULES: tuple[tuple[str, ...], ...] = (
     ("address", "given_ph1"),
     ("family_ph1", "dob_y", "dob_m"),
 )
-#: EM training rules: names are estimated while blocking on DOB, then the rest.
+#: EM training rules.  Neither admits twins (who share surname, DOB and address
+#: but differ in given name and NHS number): blocking on DOB alone would let EM
+#: learn twins as a latent "match" class and inflate m for "given names clearly
+#: different".  Names, DOB and address are estimated on NHS-number agreement;
+#: the identifiers on given name + DOB agreement.
 DEFAULT_TRAINING_RULES: tuple[tuple[str, ...], ...] = (
-    ("dob",),
-    ("given_ph1", "family_ph1"),
+    ("nhs",),
+    ("given", "dob"),
 )
 #: High-precision rules used to estimate λ (the prior match probability).
 DEFAULT_DETERMINISTIC_RULES: tuple[tuple[str, ...], ...] = (
@@ -98,8 +102,10 @@ class LinkageConfig:
     u_max_pairs: float = 5e6
     em_max_pairs: float | None = 3e6
     seed: int = 42
+    m_floor: float = 1e-3
     identifier_hard_rule: bool = True
     given_name_hard_rule: bool = True
+    dob_hard_rule: bool = True
     unborn_window_days: int = 28
     unique_per_source: bool = False
     link_only: bool = False
@@ -120,7 +126,7 @@ class LinkageConfig:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> LinkageConfig:
-        known = {f for f in cls.__dataclass_fields__}
+        known = set(cls.__dataclass_fields__)
         return cls(**{k: v for k, v in data.items() if k in known})
 
 
@@ -289,48 +295,76 @@ def _term_frequencies(frame: pd.DataFrame, column: str) -> dict[str, float]:
     return {str(k): float(v) / float(len(values)) for k, v in counts.items()}
 
 
+def _observed(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) else None
+
+
+def regularise(settings: dict[str, Any], m_floor: float, u_floor: float) -> dict[str, Any]:
+    """Make every non-null level's m and u explicit and bounded away from zero.
+
+    EM can drive m for a level never seen among matches to ~1e-27 (e.g. "same
+    postcode sector" when movers in the data never move locally); that would
+    make the level an absolute veto.  m is floored at ``m_floor``; an
+    unobserved u becomes ``u_floor`` (one over the number of pairs sampled);
+    a level observed in neither gets Bayes factor 1.
+    """
+    out = json.loads(json.dumps(settings))
+    for comp in out["comparisons"]:
+        for lvl in comp["comparison_levels"]:
+            if lvl.get("is_null_level"):
+                continue
+            m = _observed(lvl.get("m_probability"))
+            u = _observed(lvl.get("u_probability"))
+            if m is None and u is None:
+                m = u = m_floor
+            elif m is None:
+                m = m_floor
+            elif u is None:
+                u = u_floor
+            lvl["m_probability"] = max(m, m_floor)
+            lvl["u_probability"] = max(u, 1e-12)
+    return out
+
+
 def export_params(
-    linker: Any, config: LinkageConfig, frame: pd.DataFrame, shash: str
+    settings: Mapping[str, Any], config: LinkageConfig, frame: pd.DataFrame, shash: str
 ) -> dict[str, Any]:
-    """Portable parameters: per-level m, u, Bayes factors; TF tables; thresholds."""
-    settings_obj = linker._settings_obj
+    """Portable parameters: per-level m, u, Bayes factors; TF tables; thresholds.
+
+    Read from the (regularised) Splink settings dict, which is exactly what
+    Splink predicts with.
+    """
     comps_out: list[dict[str, Any]] = []
-    for comp, spec in zip(settings_obj.comparisons, config.comparisons(), strict=True):
+    for comp, spec in zip(settings["comparisons"], config.comparisons(), strict=True):
         levels_out = []
-        for lvl, lspec in zip(comp.comparison_levels, spec.levels, strict=True):
-            if lvl.is_null_level:
+        for lvl, lspec in zip(comp["comparison_levels"], spec.levels, strict=True):
+            if lvl.get("is_null_level"):
                 levels_out.append(
                     {"label": lspec.label, "is_null": True, "m_probability": None,
                      "u_probability": None, "bayes_factor": 1.0, "log2_bayes_factor": 0.0,
                      "tf_column": None}
                 )  # fmt: skip
                 continue
-            bf = lvl._bayes_factor
-            bf = 1.0 if bf is None else float(bf)
+            m, u = float(lvl["m_probability"]), float(lvl["u_probability"])
+            bf = m / u
             levels_out.append(
                 {
                     "label": lspec.label,
                     "is_null": False,
-                    "m_probability": lvl.m_probability,
-                    "u_probability": lvl.u_probability,
+                    "m_probability": m,
+                    "u_probability": u,
                     "bayes_factor": bf,
-                    "log2_bayes_factor": math.log2(bf) if bf > 0 else float("-inf"),
+                    "log2_bayes_factor": math.log2(bf),
                     "tf_column": lspec.tf_column,
-                    "tf_minimum_u_value": float(lvl._tf_minimum_u_value or 0.0),
-                    "tf_exact_u_probability": (
-                        lvl._u_probability_corresponding_to_exact_match(
-                            comp.comparison_levels
-                        )
-                        if lspec.tf_column
-                        else None
-                    ),
+                    "tf_minimum_u_value": float(lvl.get("tf_minimum_u_value", 0.0)),
+                    "tf_exact_u_probability": u if lspec.tf_column else None,
                 }
             )
         comps_out.append({"name": spec.name, "levels": levels_out})
     tf_columns = sorted(
         {lvl.tf_column for c in config.comparisons() for lvl in c.levels if lvl.tf_column}
     )
-    lam = float(settings_obj._probability_two_random_records_match)
+    lam = float(settings["probability_two_random_records_match"])
     params_core = {
         "probability_two_random_records_match": lam,
         "comparisons": comps_out,
@@ -367,8 +401,10 @@ def train(frame: pd.DataFrame, config: LinkageConfig | None = None) -> TrainedMo
             linker.training.estimate_parameters_using_expectation_maximisation(
                 block_on(*rule), max_pairs=cfg.em_max_pairs
             )
-    trained_settings = linker.misc.save_model_to_json()
-    params = export_params(linker, cfg, frame, shash)
+    trained_settings = regularise(
+        linker.misc.save_model_to_json(), cfg.m_floor, 1.0 / max(u_pairs, 1.0)
+    )
+    params = export_params(trained_settings, cfg, frame, shash)
     return TrainedModel(cfg, trained_settings, params)
 
 
@@ -381,13 +417,15 @@ def predict(
     match_probability``.
     ``threshold_probability`` defaults to the model's lower (review) threshold.
     """
-    threshold = model.config.threshold_lower if threshold_probability is None else threshold_probability
+    threshold = (
+        model.config.threshold_lower if threshold_probability is None else threshold_probability
+    )
     linker = _new_linker(frame, model.splink_settings)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         result = linker.inference.predict(threshold_match_probability=threshold)
     cols = ["uid_l", "uid_r", "source_l", "source_r", "match_weight", "match_probability"]
-    sql = f"SELECT {', '.join(cols)} FROM {result.physical_name}"
+    sql = f"SELECT {', '.join(cols)} FROM {result.physical_name}"  # noqa: S608 (fixed names)
     out = linker._db_api._execute_sql_against_backend(sql).df()
     if model.config.link_only:
         out = out[out["source_l"] != out["source_r"]].reset_index(drop=True)

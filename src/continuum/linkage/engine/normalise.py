@@ -56,7 +56,7 @@ def clean_text(value: str | None) -> str:
     text = unicodedata.normalize("NFKD", str(value))
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.replace("ł", "l").replace("Ł", "L").replace("ø", "o").replace("Ø", "O")
-    text = text.upper().replace("'", "").replace("’", "").replace(".", " ")
+    text = text.upper().replace("'", "").replace("\u2019", "").replace(".", " ")
     text = _NON_ALPHA.sub(" ", text)
     return _SPACES.sub(" ", text).strip(" -")
 

@@ -63,8 +63,9 @@ def prepare(record: Mapping[str, Any], params: Params | None = None) -> dict[str
     return prepare_record(record, _options(params or {}))
 
 
-def _tf_adjustment(level: Mapping[str, Any], a: Mapping[str, Any], b: Mapping[str, Any],
-                   params: Params) -> float:
+def _tf_adjustment(
+    level: Mapping[str, Any], a: Mapping[str, Any], b: Mapping[str, Any], params: Params
+) -> float:
     """Splink's TF adjustment (log2) for an exact-match level with TF enabled."""
     col = level.get("tf_column")
     if not col:
@@ -120,11 +121,19 @@ def score_pair(
             a, b,
             identifier_rule=bool(cfg.get("identifier_hard_rule", True)),
             given_name_rule=bool(cfg.get("given_name_hard_rule", True)),
+            dob_rule=bool(cfg.get("dob_hard_rule", True)),
             unborn_window_days=int(cfg.get("unborn_window_days", 28)),
         )  # fmt: skip
         if conflict:
-            breakdown.append(FieldScore(field="rule", level_label=conflict, level_index=-1,
-                                        bayes_factor=0.0, weight=float("-inf")))
+            breakdown.append(
+                FieldScore(
+                    field="rule",
+                    level_label=conflict,
+                    level_index=-1,
+                    bayes_factor=0.0,
+                    weight=float("-inf"),
+                )
+            )
             return float("-inf"), 0.0, breakdown
         window = int(cfg.get("unborn_window_days", 28))
         if unborn_links_to(a, b, window) or unborn_links_to(b, a, window):
@@ -132,8 +141,15 @@ def score_pair(
             if probability < floor:
                 weight = math.log2(floor / (1.0 - floor))
                 probability = floor
-            breakdown.append(FieldScore(field="rule", level_label="unborn to born (EDD)",
-                                        level_index=-1, bayes_factor=1.0, weight=0.0))
+            breakdown.append(
+                FieldScore(
+                    field="rule",
+                    level_label="unborn to born (EDD)",
+                    level_index=-1,
+                    bayes_factor=1.0,
+                    weight=0.0,
+                )
+            )
     return weight, probability, breakdown
 
 

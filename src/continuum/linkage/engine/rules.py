@@ -6,16 +6,21 @@ A wrong merge is worse than a missed one, so two kinds of rule exist:
   the same person, whatever its score, and whatever chain of other links would
   join them.  The clusterer enforces these between *groups*, not only pairs.
 
-  - both records have a valid NHS number and the numbers differ;
+  - both records have a valid NHS number and the numbers differ (likewise UPN);
   - the given names are clearly different (the model's "clearly different"
     level: not equal, not a known diminutive, not phonetically or
-    orthographically close, not a swapped or middle name) — the signature of
-    twins and siblings who share surname, birthday and address — unless a valid
-    identifier agrees;
+    orthographically close, not a swapped or middle name; also after undoing a
+    given/family swap, and not one typo from a known form of the other name) —
+    the signature of twins and siblings who share surname, birthday and
+    address — unless a valid identifier agrees;
   - the recorded sexes differ and the given names are not the same name or a
     diminutive of each other (boy/girl twins "Oliver" and "Olivia");
+  - the dates of birth are more than a year apart *and* differ in two or more
+    of day, month and year (parent and child sharing a name and address),
+    unless a valid identifier agrees;
   - an unborn record's expected date of delivery is more than the window away
-    from the other record's date of birth.
+    from the other record's date of birth (pair-level only: the clusterer
+    joins unborn records solely through the unborn rule below).
 
 * **Unborn → born** (:func:`unborn_links_to`): a record with a placeholder or
   blank given name, no date of birth and an expected date of delivery (EDD)
@@ -32,11 +37,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from functools import cache
 from typing import Any
 
-from .comparisons import GIVEN_CLEARLY_DIFFERENT, given_name_comparison
+from jellyfish import damerau_levenshtein_distance
+
+from .comparisons import (
+    DOB_FAR_APART,
+    GIVEN_CLEARLY_DIFFERENT,
+    date_of_birth_comparison,
+    given_name_comparison,
+)
+from .normalise import canonical_names, nickname_table, phonetic_keys
 
 _GIVEN = given_name_comparison()
+_DOB = date_of_birth_comparison()
+_DOB_LABELS = [lvl.label for lvl in _DOB.levels]
 _GIVEN_LABELS = [lvl.label for lvl in _GIVEN.levels]
 _SAME_NAME_LEVELS = {"exact", "nickname/diminutive"}
 
@@ -54,12 +70,63 @@ def given_name_level(a: Features, b: Features) -> str:
     return _GIVEN_LABELS[_GIVEN.level_of(dict(a), dict(b))]
 
 
+@cache
+def _variants_by_canonical() -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {}
+    for form, canons in nickname_table().items():
+        for canon in canons:
+            out.setdefault(canon, set()).add(form)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def _near_variant(name: str, other: Features) -> bool:
+    """True if ``name`` is one typo away from a known form of the other's given name."""
+    if len(name) < 4:
+        return False
+    variants = _variants_by_canonical()
+    for canon in other.get("given_canon") or ():
+        for form in variants.get(canon, ()):
+            if abs(len(form) - len(name)) <= 1 and damerau_levenshtein_distance(name, form) <= 1:
+                return True
+    return False
+
+
+def _swapped(f: Features) -> dict[str, Any]:
+    """The record with given and family names exchanged (for swap-aware checks)."""
+    family = f.get("family")
+    if not family or not f.get("given"):
+        return dict(f)
+    given = family.split(" ")[0]
+    return {**f, "given": given, "given_canon": list(canonical_names(given)),
+            "given_ph1": phonetic_keys(given)[0], "given_ph2": phonetic_keys(given)[1],
+            "family": f["given"], "family_parts": [f["given"]]}  # fmt: skip
+
+
+def given_names_clearly_different(a: Features, b: Features) -> bool:
+    """The twins test: given names that no error pattern explains.
+
+    Clearly different on the model's given-name comparison, also after undoing a
+    given/family swap on either side, and neither name is one typo away from a
+    known form (diminutive or full) of the other.
+    """
+    if given_name_level(a, b) != GIVEN_CLEARLY_DIFFERENT:
+        return False
+    for x, y in ((a, b), (b, a)):
+        fam_y = y.get("family_parts") or ()
+        if x.get("given") in fam_y and given_name_level(_swapped(x), y) != GIVEN_CLEARLY_DIFFERENT:
+            return False
+    ga, gb = a.get("given"), b.get("given")
+    return not (ga and gb and (_near_variant(ga, b) or _near_variant(gb, a)))
+
+
 def hard_conflict(
     a: Features,
     b: Features,
     *,
     identifier_rule: bool = True,
     given_name_rule: bool = True,
+    dob_rule: bool = True,
+    edd_rule: bool = True,
     unborn_window_days: int = 28,
 ) -> str | None:
     """Reason why two prepared records must never be linked, or None."""
@@ -67,10 +134,13 @@ def hard_conflict(
     same_identifier = nhs_a is not None and nhs_a == nhs_b
     if identifier_rule and nhs_a is not None and nhs_b is not None and nhs_a != nhs_b:
         return "NHS numbers differ"
+    upn_a, upn_b = a.get("upn"), b.get("upn")
+    if identifier_rule and upn_a is not None and upn_b is not None and upn_a != upn_b:
+        return "UPNs differ"
     if given_name_rule and not same_identifier:
-        level = given_name_level(a, b)
-        if level == GIVEN_CLEARLY_DIFFERENT:
+        if given_names_clearly_different(a, b):
             return "given names clearly different"
+        level = given_name_level(a, b)
         sex_a, sex_b = a.get("sex"), b.get("sex")
         if (
             sex_a is not None
@@ -81,8 +151,16 @@ def hard_conflict(
             and level not in _SAME_NAME_LEVELS
         ):
             return "sex differs and given names differ"
+    if (
+        dob_rule
+        and not same_identifier
+        and a.get("dob")
+        and b.get("dob")
+        and _DOB_LABELS[_DOB.level_of(dict(a), dict(b))] == DOB_FAR_APART
+    ):
+        return "dates of birth far apart"
     for u, other in ((a, b), (b, a)):
-        if u.get("unborn") and other.get("dob"):
+        if edd_rule and u.get("unborn") and other.get("dob"):
             gap = _days_apart(u.get("edd"), other.get("dob"))
             if gap is not None and gap > unborn_window_days:
                 return "date of birth outside the EDD window"
