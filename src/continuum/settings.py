@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "continuum.people",
     "continuum.governance",
     "continuum.linkage",
+    "continuum.casework",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,188 @@
+"""The CIN census date and closure rules (standards.md 1.6), one test per rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from continuum.casework import rules
+from continuum.casework.codes import EpisodeKind
+
+TODAY = dt.date(2026, 6, 15)
+
+
+def d(day: int, month: int = 6) -> dt.date:
+    return dt.date(2026, month, day)
+
+
+def ep(**kw):
+    base = {"start_date": d(1), "referral_date": d(1), "end_date": None, "status": "open"}
+    return SimpleNamespace(**{**base, **kw})
+
+
+def messages(exc) -> str:
+    return " ".join(exc.value.messages)
+
+
+def test_episode_cannot_start_before_referral_1103():
+    rules.episode_dates(referral_date=d(1), start_date=d(1), today=TODAY)
+    with pytest.raises(ValidationError) as exc:
+        rules.episode_dates(referral_date=d(2), start_date=d(1), today=TODAY)
+    assert "on or after the referral date (2 June 2026)" in messages(exc)
+
+
+def test_episode_dates_cannot_be_in_the_future():
+    with pytest.raises(ValidationError):
+        rules.episode_dates(referral_date=d(1), start_date=d(16), today=TODAY)
+
+
+def test_cin_needs_primary_need_code_8610():
+    rules.episode_codes(kind=EpisodeKind.EARLY_HELP, primary_need="", category_of_abuse="")
+    with pytest.raises(ValidationError) as exc:
+        rules.episode_codes(kind=EpisodeKind.CHILD_IN_NEED, primary_need="", category_of_abuse="")
+    assert "primary need" in messages(exc)
+
+
+def test_cp_needs_category_of_abuse_and_only_cp_has_one():
+    with pytest.raises(ValidationError):
+        rules.episode_codes(
+            kind=EpisodeKind.CHILD_PROTECTION, primary_need="N1", category_of_abuse=""
+        )
+    with pytest.raises(ValidationError):
+        rules.episode_codes(
+            kind=EpisodeKind.CHILD_IN_NEED, primary_need="N1", category_of_abuse="NEG"
+        )
+    rules.episode_codes(
+        kind=EpisodeKind.CHILD_PROTECTION, primary_need="N1", category_of_abuse="NEG"
+    )
+
+
+def test_only_one_open_episode_8815():
+    other = SimpleNamespace(
+        end_date=None, start_date=d(1, 1), get_kind_display=lambda: "Child in need"
+    )
+    with pytest.raises(ValidationError) as exc:
+        rules.no_overlapping_episode(child_name="Kai", kind="cin", start_date=d(1), others=[other])
+    assert "already has an open child in need episode" in messages(exc)
+
+
+def test_episodes_must_not_overlap_8820():
+    other = SimpleNamespace(
+        end_date=d(5), start_date=d(1, 1), get_kind_display=lambda: "Child in need"
+    )
+    with pytest.raises(ValidationError):
+        rules.no_overlapping_episode(child_name="Kai", kind="cin", start_date=d(5), others=[other])
+    rules.no_overlapping_episode(child_name="Kai", kind="cin", start_date=d(6), others=[other])
+
+
+def test_closure_reason_needs_a_date_8805():
+    with pytest.raises(ValidationError) as exc:
+        rules.closure_fields(kind="cin", end_date=None, reason="RC7", outcome="")
+    assert "needs a date" in messages(exc)
+
+
+def test_closure_date_needs_a_reason_8810():
+    with pytest.raises(ValidationError) as exc:
+        rules.closure_fields(kind="cin", end_date=d(5), reason="", outcome="")
+    assert "RC1 to RC9" in messages(exc)
+    rules.closure_fields(kind="cin", end_date=d(5), reason="RC7", outcome="")
+
+
+def test_early_help_closure_has_an_outcome_not_an_rc_reason():
+    with pytest.raises(ValidationError):
+        rules.closure_fields(kind="early_help", end_date=d(5), reason="", outcome="")
+    with pytest.raises(ValidationError):
+        rules.closure_fields(kind="early_help", end_date=d(5), reason="RC7", outcome="needs_met")
+
+
+def test_closure_not_before_referral_8630():
+    with pytest.raises(ValidationError) as exc:
+        rules.closure_date(
+            referral_date=d(3), start_date=d(3), end_date=d(2), last_activity=None, today=TODAY
+        )
+    assert "referral date" in messages(exc)
+
+
+def test_no_activity_after_closure_8565():
+    with pytest.raises(ValidationError) as exc:
+        rules.closure_date(
+            referral_date=d(1), start_date=d(1), end_date=d(5), last_activity=d(6), today=TODAY
+        )
+    assert "last recorded activity" in messages(exc)
+    with pytest.raises(ValidationError):
+        rules.activity_date(what="Visit", day=d(6), episode=ep(end_date=d(5)), today=TODAY)
+    with pytest.raises(ValidationError):
+        rules.episode_is_open(ep(status="closed"))
+
+
+def test_activity_not_before_episode_start_1103_4015():
+    with pytest.raises(ValidationError) as exc:
+        rules.activity_date(
+            what="Assessment start", day=d(1), episode=ep(start_date=d(2)), today=TODAY
+        )
+    assert "Assessment start date must be on or after the start of the episode (2 June 2026)" in (
+        messages(exc)
+    )
+
+
+def test_cannot_close_with_incomplete_assessment_8867():
+    with pytest.raises(ValidationError):
+        rules.no_incomplete_assessment(incomplete=1)
+    rules.no_incomplete_assessment(incomplete=0)
+
+
+def test_no_overlapping_open_assessments_8896():
+    with pytest.raises(ValidationError):
+        rules.single_open_assessment(open_count=1)
+
+
+def test_assessment_start_before_authorisation_8608():
+    with pytest.raises(ValidationError):
+        rules.assessment_dates(start_date=d(5), completed_date=d(4))
+    rules.assessment_dates(start_date=d(5), completed_date=d(5))
+
+
+def test_factors_only_on_completed_assessments_8614():
+    with pytest.raises(ValidationError):
+        rules.factors_need_completed(factors=["3B"], status="draft")
+    rules.factors_need_completed(factors=["3B"], status="completed")
+
+
+def test_completed_assessment_has_factors_8897q():
+    with pytest.raises(ValidationError):
+        rules.assessment_factors(factors=[], completed=True)
+
+
+def test_no_duplicate_factors_8898():
+    with pytest.raises(ValidationError) as exc:
+        rules.assessment_factors(factors=["3B", "3B"], completed=True)
+    assert "only once" in messages(exc)
+
+
+def test_factor_21_stands_alone_8869():
+    with pytest.raises(ValidationError) as exc:
+        rules.assessment_factors(factors=["21", "3B"], completed=True)
+    assert "cannot be combined" in messages(exc)
+    rules.assessment_factors(factors=["21"], completed=True)
+
+
+def test_retired_factor_codes_are_refused():
+    with pytest.raises(ValidationError):
+        rules.assessment_factors(factors=["18A"], completed=True)
+
+
+def test_only_assessment_with_factor_21_closes_rc8_or_rc9_8873q():
+    with pytest.raises(ValidationError):
+        rules.closure_reason_after_no_factors(reason="RC7", completed_factor_sets=[["21"]])
+    rules.closure_reason_after_no_factors(reason="RC8", completed_factor_sets=[["21"]])
+    rules.closure_reason_after_no_factors(reason="RC7", completed_factor_sets=[["3B"]])
+
+
+def test_review_after_plan_start_8841():
+    with pytest.raises(ValidationError) as exc:
+        rules.review_date(plan_start=d(5), review_date=d(5), today=TODAY)
+    assert "after the plan was agreed" in messages(exc)
+    rules.review_date(plan_start=d(5), review_date=d(6), today=TODAY)
