@@ -1,0 +1,124 @@
+"""Outcome measures: configurable instruments, and the readings families make with a practitioner.
+
+An instrument is configuration (its areas, its scale and the labels of its stages), so an area can
+add a licensed instrument such as Family Star Plus and record only its scores.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class Instrument(models.Model):
+    code = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=160, unique=True)
+    description = models.TextField(blank=True)
+    scale_min = models.PositiveSmallIntegerField(default=1)
+    scale_max = models.PositiveSmallIntegerField(default=10)
+    # [{"from": 1, "to": 3, "label": "Struggling"}, ...]: what a score means, lowest first.
+    stage_labels = models.JSONField(default=list, blank=True)
+    licensed = models.BooleanField(
+        default=False, help_text="A licensed instrument: Continuum records its scores only."
+    )
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(scale_max__gt=models.F("scale_min")), name="instrument_scale_order"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        if self.scale_min is not None and self.scale_max is not None:
+            if self.scale_max <= self.scale_min:
+                raise ValidationError(
+                    {"scale_max": "The top of the scale must be above the bottom"}
+                )
+            for stage in self.stage_labels or []:
+                if not (self.scale_min <= stage.get("from", -1) <= stage.get("to", -1)
+                        <= self.scale_max):  # fmt: skip
+                    raise ValidationError(
+                        {"stage_labels": f"Stage {stage.get('label')!r} is outside the scale"}
+                    )
+
+    def stage_for(self, value: int | None) -> str:
+        if value is None:
+            return ""
+        for stage in self.stage_labels or []:
+            if stage["from"] <= value <= stage["to"]:
+                return stage["label"]
+        return ""
+
+
+class InstrumentArea(models.Model):
+    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="areas")
+    code = models.SlugField(max_length=60)
+    label = models.CharField(max_length=120)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["instrument", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["instrument", "code"], name="unique_area_code")
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class ReadingStage(models.TextChoices):
+    START = "start", "Start"
+    REVIEW = "review", "Review"
+    END = "end", "End"
+
+
+class Reading(models.Model):
+    """One sitting with the family: a score for each area of the instrument, on one date."""
+
+    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="readings")
+    household = models.ForeignKey(
+        "people.Household", on_delete=models.CASCADE, related_name="outcome_readings"
+    )
+    stage = models.CharField(max_length=10, choices=ReadingStage.choices)
+    taken_on = models.DateField()
+    agency = models.ForeignKey(
+        "directory.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["taken_on", "recorded_at"]
+        indexes = [
+            models.Index(fields=["instrument", "household", "taken_on"], name="reading_family_idx"),
+            models.Index(fields=["instrument", "agency", "taken_on"], name="reading_agency_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()} reading on {self.taken_on}"
+
+
+class Score(models.Model):
+    reading = models.ForeignKey(Reading, on_delete=models.CASCADE, related_name="scores")
+    area = models.ForeignKey(InstrumentArea, on_delete=models.PROTECT, related_name="+")
+    value = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["reading", "area"], name="one_score_per_area")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area}: {self.value}"
