@@ -57,3 +57,4 @@ def _conflict(request, exc: ConflictError):
 
 
 api.add_router("/", "continuum.people.api.router")
+api.add_router("/", "continuum.referrals.api.router")

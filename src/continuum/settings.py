@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "continuum.audit",
     "continuum.people",
     "continuum.governance",
+    "continuum.referrals",
     "continuum.outcomes",
     "continuum.linkage",
     "continuum.casework",

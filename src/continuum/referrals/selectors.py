@@ -1,0 +1,365 @@
+"""Reads for referrals. Each goes through a gatekeeper in access.py; reads of a named child's
+referral are audited like any other read of personal data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from continuum.audit.models import AuditAction
+from continuum.audit.services import audit_record
+from continuum.people.selectors import PersonRecord, person_record
+from continuum.referrals import access
+from continuum.referrals.models import (
+    OPEN_STATUSES,
+    ContactNote,
+    Destination,
+    InformationRequest,
+    NeedLevel,
+    Notification,
+    Outcome,
+    Rag,
+    Referral,
+    ReferralSource,
+    ReferralTransition,
+    Status,
+    ThresholdFramework,
+)
+
+QUEUE_PAGE_SIZE = 50
+
+
+def current_levels() -> list[NeedLevel]:
+    framework = ThresholdFramework.objects.filter(is_current=True).first()
+    return list(framework.levels.all()) if framework else []
+
+
+# --- the referrer's side ------------------------------------------------------------------------
+
+
+def referrals_sent(user) -> QuerySet[Referral]:
+    return (
+        access.referrals_sent_visible_to(user)
+        .select_related("child", "destination_agency", "received_by", "decided_by")
+        .order_by("-created_at")
+    )
+
+
+@dataclass
+class ReferralView:
+    """What the referrer sees: the referral, receipts and outcome; no internal notes."""
+
+    referral: Referral
+    transitions: list[ReferralTransition]
+    requests_sent: int
+
+
+def referral_for_referrer(user, referral_id) -> ReferralView:
+    referral = access.referral_for_referrer(user, referral_id)
+    audit_record(
+        actor=user,
+        action=AuditAction.VIEW,
+        object_type="referral",
+        object_id=referral.pk,
+        details={"child_id": referral.child_id, "as": "referrer"},
+    )
+    return ReferralView(
+        referral=referral,
+        transitions=list(referral.transitions.select_related("actor", "actor__agency")),
+        requests_sent=referral.information_requests.count(),
+    )
+
+
+# --- the receiving side -------------------------------------------------------------------------
+
+
+@dataclass
+class QueueRow:
+    referral: Referral
+    deadline: dt.datetime | None
+    overdue: bool
+
+
+def front_door_queue(user, *, page: int = 1, rag: str = "", now: dt.datetime | None = None):
+    """Open contacts for the user's receiving team, soonest deadline first, a page at a time."""
+    now = now or timezone.now()
+    qs = (
+        access.contacts_visible_to(user)
+        .filter(status__in=OPEN_STATUSES)
+        .select_related("child", "referrer_agency", "received_by")
+    )
+    if rag in Rag.values:
+        qs = qs.filter(rag=rag)
+    # Unacknowledged first (they have no rating yet), then by deadline.
+    qs = qs.order_by(F("rag_due_at").asc(nulls_first=True), "submitted_at", "pk")
+    paginator = Paginator(qs, QUEUE_PAGE_SIZE)
+    page_obj = paginator.get_page(page)
+    rows = [
+        QueueRow(referral=r, deadline=r.deadline(), overdue=r.is_overdue(now)) for r in page_obj
+    ]
+    counts = dict(
+        access.contacts_visible_to(user)
+        .filter(status__in=OPEN_STATUSES)
+        .values_list("rag")
+        .annotate(n=Count("pk"))
+        .values_list("rag", "n")
+    )
+    overdue = (
+        access.contacts_visible_to(user)
+        .filter(status__in=OPEN_STATUSES)
+        .filter(Q(rag_due_at__lt=now) | Q(decision_due_at__lt=now))
+        .count()
+    )
+    return rows, page_obj, counts, overdue
+
+
+@dataclass
+class ContactRecord:
+    referral: Referral
+    child: PersonRecord
+    history: list[Referral]
+    notes: list[ContactNote]
+    requests: list[InformationRequest]
+    transitions: list[ReferralTransition]
+    chain: list[Referral] = field(default_factory=list)
+
+
+def contact_record(user, referral_id) -> ContactRecord:
+    """Everything the receiving team needs in one place: the referral, what every agency holds on
+    the child and household (through the people gatekeeper), earlier referrals, requests, notes."""
+    referral = access.contact_for_user(user, referral_id)
+    child = person_record(user, referral.child_id, reason=f"Contact {referral.reference}")
+    chain = []
+    previous = referral.previous
+    while previous is not None and len(chain) < 20:
+        chain.append(previous)
+        previous = previous.previous
+    about = Q(child_id=referral.child_id)
+    if referral.household_id:
+        about |= Q(household_id=referral.household_id)
+    history_qs = (
+        Referral.objects.filter(about)
+        .exclude(status=Status.DRAFT)
+        .exclude(pk=referral.pk)
+        .select_related("child", "referrer_agency", "destination_agency", "level_of_need")
+        .order_by("-submitted_at")
+    )
+    if not access.perms.is_front_door(user):
+        # Outside the front door, history is the step-up/step-down chain this referral carries.
+        history_qs = history_qs.filter(pk__in=[r.pk for r in chain])
+    audit_record(
+        actor=user,
+        action=AuditAction.VIEW,
+        object_type="referral",
+        object_id=referral.pk,
+        details={"child_id": referral.child_id, "as": "receiver"},
+    )
+    return ContactRecord(
+        referral=referral,
+        child=child,
+        history=list(history_qs[:50]),
+        notes=list(referral.notes.select_related("author")),
+        requests=list(
+            InformationRequest.objects.filter(referral__in=[referral, *chain]).select_related(
+                "to_agency", "requested_by", "acknowledged_by", "answered_by"
+            )
+        ),
+        transitions=list(referral.transitions.select_related("actor")),
+        chain=chain,
+    )
+
+
+def information_requests_for(user) -> QuerySet[InformationRequest]:
+    return (
+        access.information_requests_visible_to(user)
+        .select_related("referral", "referral__child", "acknowledged_by", "answered_by")
+        .order_by(F("answered_at").asc(nulls_first=True), "due_at")
+    )
+
+
+def information_request_for(user, request_id) -> InformationRequest:
+    request = access.information_request_for_user(user, request_id)
+    audit_record(
+        actor=user,
+        action=AuditAction.VIEW,
+        object_type="information_request",
+        object_id=request.pk,
+        details={"child_id": request.referral.child_id},
+    )
+    return request
+
+
+@dataclass
+class AwaitingAcknowledgement:
+    contacts: list[Referral]
+    requests: list[InformationRequest]
+    sent_referrals: list[Referral]
+    sent_requests: list[InformationRequest]
+
+
+def awaiting_acknowledgement(user, *, now: dt.datetime | None = None) -> AwaitingAcknowledgement:
+    """Hand-overs to the user's team not yet acknowledged (overdue first), and the user's own
+    hand-overs still waiting for the other side. Computed when the page loads."""
+    return AwaitingAcknowledgement(
+        contacts=list(
+            access.contacts_visible_to(user)
+            .filter(status=Status.SUBMITTED)
+            .select_related("child", "referrer_agency")
+            .order_by("acknowledgement_due_at")[:200]
+        ),
+        requests=list(
+            access.information_requests_visible_to(user)
+            .filter(acknowledged_at__isnull=True)
+            .select_related("referral", "referral__child")
+            .order_by("acknowledgement_due_at")[:200]
+        ),
+        sent_referrals=list(
+            access.referrals_sent_visible_to(user)
+            .filter(status=Status.SUBMITTED)
+            .select_related("child", "destination_agency")
+            .order_by("acknowledgement_due_at")[:200]
+        ),
+        sent_requests=list(
+            InformationRequest.objects.filter(requested_by=user, acknowledged_at__isnull=True)
+            .select_related("to_agency", "referral")
+            .order_by("acknowledgement_due_at")[:200]
+        ),
+    )
+
+
+# --- inbox ---------------------------------------------------------------------------------------
+
+
+def inbox(user) -> QuerySet[Notification]:
+    """The user's own notifications, their team's and their agency's."""
+    if not user or not user.is_authenticated:
+        return Notification.objects.none()
+    mine = Q(recipient=user)
+    if user.team_id:
+        mine |= Q(team_id=user.team_id)
+    if user.agency_id and access.can_act_on_contact(user):
+        mine |= Q(agency_id=user.agency_id)
+    return Notification.objects.filter(mine).select_related("referral")
+
+
+def notification_for(user, notification_id) -> Notification:
+    from django.http import Http404
+
+    try:
+        return inbox(user).get(pk=int(notification_id))
+    except (Notification.DoesNotExist, ValueError, TypeError):
+        raise Http404("No notification found") from None
+
+
+# --- the referral register ---------------------------------------------------------------------
+
+
+def register(user, *, date_from: dt.date | None = None, date_to: dt.date | None = None):
+    """Every referral sent in the period (drafts are not referrals yet). No names: the register
+    is for oversight and reporting."""
+    if not access.can_see_register(user):
+        return Referral.objects.none()
+    qs = Referral.objects.exclude(status=Status.DRAFT)
+    if date_from:
+        qs = qs.filter(submitted_at__date__gte=date_from)
+    if date_to:
+        qs = qs.filter(submitted_at__date__lte=date_to)
+    return qs
+
+
+def _re_referral_subquery():
+    earlier = Referral.objects.filter(
+        child_id=OuterRef("child_id"),
+        submitted_at__lt=OuterRef("submitted_at"),
+        submitted_at__gte=OuterRef("submitted_at") - dt.timedelta(days=365),
+    ).exclude(status=Status.DRAFT)
+    return Exists(earlier)
+
+
+def register_rows(qs: QuerySet[Referral]) -> QuerySet[Referral]:
+    return (
+        qs.select_related("referrer_agency", "destination_agency", "level_of_need", "onward_agency")
+        .annotate(is_re_referral=_re_referral_subquery())
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+@dataclass
+class RegisterReport:
+    total: int
+    by_source_destination: list[dict]
+    outcomes: list[dict]
+    re_referrals: int
+    timeliness: list[dict]
+    overdue_open: int
+
+
+def register_report(qs: QuerySet[Referral], *, now: dt.datetime | None = None) -> RegisterReport:
+    now = now or timezone.now()
+    source_labels = dict(ReferralSource.choices)
+    dest_labels = dict(Destination.choices)
+    by_sd = [
+        {
+            "source": row["source"],
+            "source_label": source_labels.get(row["source"], row["source"]),
+            "destination": dest_labels.get(row["destination"], row["destination"]),
+            "count": row["n"],
+        }
+        for row in qs.values("source", "destination")
+        .annotate(n=Count("pk"))
+        .order_by("source", "destination")
+    ]
+    decided = qs.exclude(outcome="")
+    decided_total = decided.count()
+    outcome_labels = dict(Outcome.choices)
+    outcomes = [
+        {
+            "outcome": outcome_labels.get(row["outcome"], row["outcome"]),
+            "count": row["n"],
+            "percent": round(100 * row["n"] / decided_total, 1) if decided_total else 0.0,
+        }
+        for row in decided.values("outcome").annotate(n=Count("pk")).order_by("-n")
+    ]
+    re_referrals = qs.filter(_re_referral_subquery()).count()
+    timeliness = []
+    received = qs.exclude(received_at=None)
+    for rag in Rag.values:
+        with_target = received.filter(rag=rag, rag_due_at__isnull=False, decided_at__isnull=False)
+        n = with_target.count()
+        on_time = with_target.filter(decided_at__lte=F("rag_due_at")).count()
+        timeliness.append(
+            {
+                "target": f"RAG {rag}",
+                "decided": n,
+                "on_time": on_time,
+                "percent": round(100 * on_time / n, 1) if n else None,
+            }
+        )
+    with_decision_target = received.filter(decision_due_at__isnull=False, decided_at__isnull=False)
+    n = with_decision_target.count()
+    on_time = with_decision_target.filter(decided_at__lte=F("decision_due_at")).count()
+    timeliness.append(
+        {
+            "target": "Decision within 1 working day",
+            "decided": n,
+            "on_time": on_time,
+            "percent": round(100 * on_time / n, 1) if n else None,
+        }
+    )
+    overdue_open = (
+        qs.filter(status__in=OPEN_STATUSES)
+        .filter(Q(rag_due_at__lt=now) | Q(decision_due_at__lt=now))
+        .count()
+    )
+    return RegisterReport(
+        total=qs.count(),
+        by_source_destination=by_sd,
+        outcomes=outcomes,
+        re_referrals=re_referrals,
+        timeliness=timeliness,
+        overdue_open=overdue_open,
+    )
