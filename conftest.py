@@ -41,6 +41,7 @@ from continuum.people.codes import RelationshipKind, Sex
 from continuum.people.tests.factories import AddressFactory, HouseholdFactory, PersonFactory
 
 TWINS_DOB = dt.date(2021, 3, 4)
+MOVED_IN = dt.date(2022, 1, 10)  # when the family moved to 12 Mill Lane
 
 
 @pytest.fixture
@@ -147,6 +148,7 @@ def family(agencies, catchment, involved_practitioner, read_only_partner, volunt
         sex=Sex.FEMALE,
         date_of_birth=dt.date(1996, 6, 14),
         household=household,
+        move_in_date=MOVED_IN,
         nhs_number="9434765919",
     )
     partner = PersonFactory(
@@ -156,6 +158,7 @@ def family(agencies, catchment, involved_practitioner, read_only_partner, volunt
         sex=Sex.MALE,
         date_of_birth=dt.date(1990, 1, 20),
         household=household,
+        move_in_date=MOVED_IN,
     )
     father = PersonFactory(
         adult=True,
@@ -171,6 +174,7 @@ def family(agencies, catchment, involved_practitioner, read_only_partner, volunt
         sex=Sex.MALE,
         date_of_birth=TWINS_DOB,
         household=household,
+        move_in_date=MOVED_IN,
     )
     twin2 = PersonFactory(
         given_name="Jordan",
@@ -178,11 +182,13 @@ def family(agencies, catchment, involved_practitioner, read_only_partner, volunt
         sex=Sex.MALE,
         date_of_birth=TWINS_DOB,
         household=household,
+        move_in_date=MOVED_IN,
     )
     unborn = PersonFactory(
         unborn=True,
         family_name="Smith",
         household=household,
+        move_in_date=timezone.localdate() - dt.timedelta(days=14),  # registered a fortnight ago
         expected_date_of_delivery=timezone.localdate() + dt.timedelta(days=60),
     )
     for child in (twin1, twin2, unborn):

@@ -3,7 +3,7 @@
 `PersonFactory` creates people through `people.services.person_create`, so searchable names,
 household membership, the current address, the creator agency's involvement and the audit event
 are all written exactly as in the application. Pass `actor=` (a user or None), `household=` and
-`address=` as extra keyword arguments.
+`address=` and `move_in_date=` as extra keyword arguments.
 """
 
 from __future__ import annotations
@@ -73,9 +73,22 @@ class PersonFactory(factory.django.DjangoModelFactory):
     sex = Sex.FEMALE
 
     @classmethod
-    def _create(cls, model_class, *args, actor=None, household=None, address=None, **kwargs):
+    def _create(
+        cls,
+        model_class,
+        *args,
+        actor=None,
+        household=None,
+        address=None,
+        move_in_date=None,
+        **kwargs,
+    ):
         return services.person_create(
-            actor=actor, data=kwargs, household=household, address=address
+            actor=actor,
+            data=kwargs,
+            household=household,
+            address=address,
+            move_in_date=move_in_date,
         )
 
 
