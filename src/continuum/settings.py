@@ -56,9 +56,9 @@ INSTALLED_APPS = [
     "continuum.audit",
     "continuum.people",
     "continuum.governance",
-    "continuum.referrals",
     "continuum.outcomes",
     "continuum.linkage",
+    "continuum.referrals",
     "continuum.casework",
 ]
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("people/", include("continuum.people.urls")),
     path("audit/", include("continuum.audit.urls")),
+    path("linkage/", include("continuum.linkage.urls")),
     path("referrals/", include("continuum.referrals.urls")),
     path("outcomes/", include("continuum.outcomes.urls")),
     path("casework/", include("continuum.casework.urls")),

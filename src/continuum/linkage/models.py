@@ -98,9 +98,12 @@ class SourceRecord(models.Model):
     data = models.JSONField()
     previous_versions = models.JSONField(default=list, blank=True)
     person = models.ForeignKey(
-        "people.Person", null=True, blank=True, on_delete=models.PROTECT,
+        "people.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="source_records",
-    )  # fmt: skip
+    )
     link_status = models.CharField(max_length=12, choices=LinkStatus.choices)
     match_probability = models.FloatField(null=True, blank=True)
     model_version = models.CharField(max_length=80, blank=True)
@@ -147,7 +150,9 @@ class MatchReview(models.Model):
     probability = models.FloatField()
     match_weight = models.FloatField()
     breakdown = models.JSONField(default=list)
-    status = models.CharField(max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.OPEN)
+    status = models.CharField(
+        max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.OPEN
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

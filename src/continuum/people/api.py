@@ -158,7 +158,7 @@ def search_people(
     ]
 
 
-@router.get("/people/{person_id}", response=PersonDetailOut, summary="Read a person's record")
+@router.get("/people/{int:person_id}", response=PersonDetailOut, summary="Read a person's record")
 def read_person(request, person_id: int):
     record = selectors.person_record(request.user, person_id)
     out = PersonOut.from_orm(record.person).dict()
@@ -192,7 +192,7 @@ def create_person(request, payload: PersonIn):
 
 
 @router.patch(
-    "/people/{person_id}", response=PersonOut, summary="Update a person (optimistic locking)"
+    "/people/{int:person_id}", response=PersonOut, summary="Update a person (optimistic locking)"
 )
 def update_person(request, person_id: int, payload: PersonPatch):
     """Send the `version` you read. If someone saved since, you get 409 with what they changed."""
@@ -203,7 +203,7 @@ def update_person(request, person_id: int, payload: PersonPatch):
     )
 
 
-@router.get("/households/{household_id}", response=HouseholdOut, summary="Read a household")
+@router.get("/households/{int:household_id}", response=HouseholdOut, summary="Read a household")
 def read_household(request, household_id: int):
     record = selectors.household_record(request.user, household_id)
     return HouseholdOut(
@@ -218,7 +218,7 @@ def read_household(request, household_id: int):
 
 
 @router.post(
-    "/households/{household_id}/members",
+    "/households/{int:household_id}/members",
     response={201: PersonOut},
     summary="Add a new person to a household",
 )

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from continuum.governance import rules as perms
+from continuum.linkage import access as linkage_access
+from continuum.linkage import selectors as linkage_selectors
+from continuum.linkage.matching import record_from_fields
 from continuum.people import selectors, services
 from continuum.people.errors import ConflictError
 from continuum.people.forms import (
@@ -61,7 +65,17 @@ def search(request):
 @require_http_methods(["GET"])
 def person_detail(request, person_id: int):
     record = selectors.person_record(request.user, person_id)
-    return render(request, "people/person_detail.html", {"record": record, "person": record.person})
+    return render(
+        request,
+        "people/person_detail.html",
+        {
+            "record": record,
+            "person": record.person,
+            "agency_view": linkage_selectors.agency_view(record.person),
+            "merges": linkage_selectors.merges_for_person(record.person),
+            "can_merge": linkage_access.can_merge(request.user) and record.can_edit,
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -72,24 +86,36 @@ def person_add(request):
     address_form = MoveForm(request.POST or None, prefix="address")
     address_form.fields["start_date"].required = False
     del address_form.fields["whole_household"]
+    matches = None
     if request.method == "POST" and form.is_valid() and address_form.is_valid():
-        try:
-            address = services.address_build(
-                **{k: address_form.cleaned_data[k] for k in ("line1", "line2", "town", "postcode")}
-            )
-            household = services.household_create(actor=request.user, address=address)
-            person = services.person_create(
-                actor=request.user,
-                data=form.person_data(),
-                address=address,
-                household=household,
-                move_in_date=address_form.cleaned_data.get("start_date"),
-            )
-        except ValidationError as exc:
-            _apply_service_errors(form, exc)
-        else:
-            messages.success(request, f"{person.display_name} has been added")
-            return redirect("people:detail", person_id=person.pk)
+        data = form.person_data()
+        if not request.POST.get("confirm_new"):
+            # Stop duplicates at the door: show who this may already be before saving.
+            record = record_from_fields({**data, **address_form.cleaned_data})
+            found = linkage_selectors.possible_matches(request.user, record)
+            matches = found if (found.visible or found.hidden_count) else None
+        if matches is None:
+            try:
+                with transaction.atomic():
+                    address = services.address_build(
+                        **{
+                            k: address_form.cleaned_data[k]
+                            for k in ("line1", "line2", "town", "postcode")
+                        }
+                    )
+                    household = services.household_create(actor=request.user, address=address)
+                    person = services.person_create(
+                        actor=request.user,
+                        data=data,
+                        address=address,
+                        household=household,
+                        move_in_date=address_form.cleaned_data.get("start_date"),
+                    )
+            except ValidationError as exc:
+                _apply_service_errors(form, exc)
+            else:
+                messages.success(request, f"{person.display_name} has been added")
+                return redirect("people:detail", person_id=person.pk)
     return render(
         request,
         "people/person_form.html",
@@ -98,6 +124,7 @@ def person_add(request):
             "address_form": address_form,
             "title": "Add a person",
             "nav": "search",
+            "matches": matches,
         },
     )
 

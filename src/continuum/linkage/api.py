@@ -1,0 +1,81 @@
+"""Real-time matching over HTTP: POST /api/people/match."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Router, Schema
+
+from continuum.linkage import selectors
+from continuum.linkage.matching import record_from_fields
+
+router = Router(tags=["linkage"])
+
+
+class MatchIn(Schema):
+    given_name: str = ""
+    middle_names: str = ""
+    family_name: str
+    date_of_birth: dt.date | None = None
+    expected_date_of_delivery: dt.date | None = None
+    sex: str = ""
+    postcode: str = ""
+    address_line1: str = ""
+    nhs_number: str = ""
+    upn: str = ""
+
+
+class FieldScoreOut(Schema):
+    field: str
+    level_label: str
+    weight: float
+    bayes_factor: float
+
+
+class MatchCandidateOut(Schema):
+    person_id: int
+    name: str
+    date_of_birth: dt.date | None
+    probability: float
+    match_weight: float
+    breakdown: list[FieldScoreOut]
+
+
+class MatchOut(Schema):
+    model_version: str
+    candidates: list[MatchCandidateOut]
+    hidden_matches: int
+
+
+def _finite(value: float) -> float:
+    return value if value not in (float("inf"), float("-inf")) else (-1e9 if value < 0 else 1e9)
+
+
+@router.post("/people/match", response=MatchOut, summary="Who might this person already be?")
+def match_person(request, payload: MatchIn):
+    """Scores the people you may see against the details given, best first, with why.
+    People held only by other agencies are counted in `hidden_matches`, never named."""
+    result = selectors.possible_matches(request.user, record_from_fields(payload.dict()))
+    return MatchOut(
+        model_version=result.model_version,
+        hidden_matches=result.hidden_count,
+        candidates=[
+            MatchCandidateOut(
+                person_id=c.person.pk,
+                name=c.person.display_name,
+                date_of_birth=c.person.date_of_birth,
+                probability=round(c.probability, 4),
+                match_weight=round(_finite(c.match_weight), 3),
+                breakdown=[
+                    FieldScoreOut(
+                        field=b["field"],
+                        level_label=b["level_label"],
+                        weight=round(_finite(b["weight"]), 3),
+                        bayes_factor=round(_finite(b["bayes_factor"]), 4),
+                    )
+                    for b in c.breakdown
+                ],
+            )
+            for c in result.visible
+        ],
+    )

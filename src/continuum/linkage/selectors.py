@@ -1,0 +1,159 @@
+"""Reads for linkage, access-checked and audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Count, Q
+
+from continuum.audit.models import AuditAction
+from continuum.audit.services import audit_record
+from continuum.governance.access import persons_visible_to
+from continuum.linkage.access import can_review, require
+from continuum.linkage.matching import Candidate, active_params, find_matches, person_as_record
+from continuum.linkage.models import MatchReview, Merge, ReviewStatus, SourceRecord
+from continuum.people.models import Person
+
+# How much each kind of agency is trusted for the "golden" view; higher wins, then the most
+# recently updated record. An area may override CONTINUUM_SOURCE_TRUST in settings.
+DEFAULT_SOURCE_TRUST = {
+    "midwifery": 90,
+    "health_visiting": 90,
+    "gp": 85,
+    "front_door": 70,
+    "social_work": 70,
+    "school": 60,
+    "family_hub": 50,
+    "housing": 40,
+    "police": 40,
+    "adult_services": 40,
+    "voluntary": 30,
+}
+GOLDEN_FIELDS = [
+    ("given_name", "Given name"),
+    ("middle_names", "Middle names"),
+    ("family_name", "Family name"),
+    ("date_of_birth", "Date of birth"),
+    ("sex", "Sex"),
+    ("nhs_number", "NHS number"),
+    ("upn", "UPN"),
+    ("postcode", "Postcode"),
+    ("address_line1", "Address"),
+    ("expected_date_of_delivery", "Expected date of delivery"),
+]
+
+
+@dataclass
+class MatchResult:
+    visible: list[Candidate]
+    hidden_count: int
+    model_version: str
+
+
+def possible_matches(user, record: dict, *, limit: int = 5) -> MatchResult:
+    """People who may already be the person being registered. Only people the user may see
+    are shown; others are counted, so the user knows to ask the front door."""
+    params = active_params()
+    found = find_matches(record, params=params, limit=limit * 3)
+    visible_ids = set(
+        persons_visible_to(user)
+        .filter(pk__in=[c.person.pk for c in found])
+        .values_list("pk", flat=True)
+    )
+    visible = [c for c in found if c.person.pk in visible_ids][:limit]
+    audit_record(
+        actor=user,
+        action=AuditAction.SEARCH,
+        object_type="person_match",
+        details={
+            "result_ids": [c.person.pk for c in visible],
+            "hidden_count": len(found) - len([c for c in found if c.person.pk in visible_ids]),
+        },
+    )
+    return MatchResult(visible, len(found) - len(visible_ids), str(params.get("model_version", "")))
+
+
+def review_queue(user, *, status: str = "open"):
+    require(can_review, user)
+    statuses = [ReviewStatus.OPEN] if status == "open" else [ReviewStatus.NOT_SURE]
+    return (
+        MatchReview.objects.filter(status__in=statuses)
+        .select_related("record", "record__agency", "candidate")
+        .order_by("-probability", "pk")
+    )
+
+
+def review_counts(user) -> dict[str, int]:
+    require(can_review, user)
+    counts = MatchReview.objects.aggregate(
+        open=Count("pk", filter=Q(status=ReviewStatus.OPEN)),
+        not_sure=Count("pk", filter=Q(status=ReviewStatus.NOT_SURE)),
+    )
+    return counts
+
+
+@dataclass
+class ReviewView:
+    review: MatchReview
+    record_values: dict
+    person_values: dict
+    rows: list[tuple[str, str, str, bool]] = field(default_factory=list)
+
+
+def review_detail(user, review: MatchReview) -> ReviewView:
+    person = (
+        Person.objects.filter(pk=review.candidate_id)
+        .prefetch_related("names", "addresses__address")
+        .get()
+    )
+    person.current_addresses = [pa for pa in person.addresses.all() if pa.end_date is None]
+    theirs = person_as_record(person)
+    ours = review.record.data
+    rows = []
+    for key, label in [*GOLDEN_FIELDS, ("previous_family_names", "Previous family names")]:
+        a, b = ours.get(key) or "", theirs.get(key) or ""
+        rows.append((label, a, b, str(a).lower() == str(b).lower()))
+    audit_record(
+        actor=user,
+        action=AuditAction.VIEW,
+        object_type="match_review",
+        object_id=review.pk,
+        details={"candidate_person_id": person.pk, "source_record_id": review.record_id},
+    )
+    return ReviewView(review, ours, theirs, rows)
+
+
+@dataclass
+class AgencyView:
+    records: list[SourceRecord]
+    golden: list[tuple[str, str, list[tuple[str, str]], bool]]
+
+
+def agency_view(person: Person) -> AgencyView:
+    """The agency records that make up this person, and for each field the value each agency
+    holds; the golden value comes from the most trusted, then most recent, agency. Sources are
+    shown as they are, never overwritten. (The caller has already passed the gatekeeper.)"""
+    trust = {**DEFAULT_SOURCE_TRUST, **getattr(settings, "CONTINUUM_SOURCE_TRUST", {})}
+    records = list(
+        SourceRecord.objects.filter(person=person).select_related("agency").order_by("-updated_at")
+    )
+    golden = []
+    for key, label in GOLDEN_FIELDS:
+        values = [(r.agency.name, str(r.data.get(key) or "")) for r in records if r.data.get(key)]
+        if not values:
+            continue
+        ranked = sorted(
+            (r for r in records if r.data.get(key)),
+            key=lambda r: (-trust.get(r.agency.kind, 0), -r.updated_at.timestamp()),
+        )
+        best = str(ranked[0].data.get(key))
+        disagree = len({v.lower() for _a, v in values}) > 1
+        golden.append((label, best, values, disagree))
+    return AgencyView(records, golden)
+
+
+def merges_for_person(person: Person):
+    return Merge.objects.filter(Q(kept=person) | Q(merged=person)).select_related(
+        "kept", "merged", "performed_by", "undone_by"
+    )

@@ -1,0 +1,205 @@
+"""Imports, the review queue, and merge/unmerge pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from continuum.directory.models import Agency
+from continuum.governance import rules as perms
+from continuum.governance.access import Access, person_for_user
+from continuum.linkage import access, selectors, services
+from continuum.linkage.forms import (
+    MappingForm,
+    MergeConfirmForm,
+    MergeForm,
+    ReviewDecisionForm,
+    UndoForm,
+    UploadForm,
+)
+from continuum.linkage.models import ImportStatus
+from continuum.people.views import _apply_service_errors
+
+
+@require_http_methods(["GET", "POST"])
+def imports(request):
+    jobs = access.imports_visible_to(request.user)[:50]
+    agencies = (
+        Agency.objects.all()
+        if perms.is_analyst(request.user)
+        else Agency.objects.filter(pk=request.user.agency_id)
+    )
+    form = UploadForm(request.POST or None, request.FILES or None, agencies=agencies)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            job = services.import_create(
+                actor=request.user,
+                agency=form.cleaned_data["agency"],
+                filename=upload.name,
+                content=upload.read(),
+            )
+        except ValidationError as exc:
+            _apply_service_errors(form, exc)
+        else:
+            return redirect("linkage:import_mapping", job_id=job.pk)
+    return render(request, "linkage/imports.html", {"form": form, "jobs": jobs, "nav": "linkage"})
+
+
+@require_http_methods(["GET", "POST"])
+def import_mapping(request, job_id: int):
+    job = access.import_for_user(request.user, job_id)
+    if job.status != ImportStatus.PENDING:
+        return redirect("linkage:import_detail", job_id=job.pk)
+    header, rows = services.read_table(Path(job.stored_path))
+    form = MappingForm(request.POST or None, header=header, initial=job.column_mapping)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.import_set_mapping(actor=request.user, job=job, mapping=form.cleaned_data)
+        except ValidationError as exc:
+            _apply_service_errors(form, exc)
+        else:
+            services.import_start_in_background(job)
+            messages.success(request, f"Importing {job.filename}")
+            return redirect("linkage:import_detail", job_id=job.pk)
+    return render(
+        request,
+        "linkage/import_mapping.html",
+        {
+            "form": form,
+            "job": job,
+            "header": header,
+            "sample": rows[:3],
+            "nav": "linkage",
+        },
+    )
+
+
+@require_http_methods(["GET"])
+def import_detail(request, job_id: int):
+    job = access.import_for_user(request.user, job_id)
+    return render(
+        request,
+        "linkage/import_detail.html",
+        {
+            "job": job,
+            "errors": job.row_errors[:100],
+            "running": job.status in (ImportStatus.PENDING, ImportStatus.RUNNING),
+            "nav": "linkage",
+        },
+    )
+
+
+@require_http_methods(["GET"])
+def import_errors(request, job_id: int):
+    job = access.import_for_user(request.user, job_id)
+    response = HttpResponse(services.import_errors_csv(job), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'
+    return response
+
+
+@require_http_methods(["GET"])
+def review_queue(request):
+    status = "not_sure" if request.GET.get("status") == "not_sure" else "open"
+    reviews = selectors.review_queue(request.user, status=status)[:100]
+    return render(
+        request,
+        "linkage/review_queue.html",
+        {
+            "reviews": reviews,
+            "counts": selectors.review_counts(request.user),
+            "status": status,
+            "nav": "linkage",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def review_detail(request, review_id: int):
+    review = access.review_for_user(request.user, review_id)
+    form = ReviewDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.review_decide(
+                actor=request.user,
+                review=review,
+                decision=form.cleaned_data["decision"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            _apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Your decision has been recorded")
+            next_review = selectors.review_queue(request.user).first()
+            if next_review:
+                return redirect("linkage:review_detail", review_id=next_review.pk)
+            return redirect("linkage:review_queue")
+    view = selectors.review_detail(request.user, review)
+    return render(
+        request,
+        "linkage/review_detail.html",
+        {"view": view, "review": review, "form": form, "nav": "linkage"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def merge_start(request, person_id: int):
+    access.require(access.can_merge, request.user)
+    person = person_for_user(request.user, person_id, need=Access.EDIT)
+    form = MergeForm(request.POST or request.GET or None)
+    if (request.POST or request.GET.get("other")) and form.is_valid():
+        other = person_for_user(request.user, form.cleaned_data["other"])
+        return redirect("linkage:merge_confirm", person_id=person.pk, other_id=other.pk)
+    return render(request, "linkage/merge_start.html", {"form": form, "person": person})
+
+
+@require_http_methods(["GET", "POST"])
+def merge_confirm(request, person_id: int, other_id: int):
+    access.require(access.can_merge, request.user)
+    kept = person_for_user(request.user, person_id, need=Access.EDIT)
+    merged = person_for_user(request.user, other_id, need=Access.EDIT)
+    blockers = services.merge_blockers(kept, merged)
+    form = MergeConfirmForm(request.POST or None)
+    if request.method == "POST" and not blockers and form.is_valid():
+        try:
+            services.person_merge(
+                actor=request.user, kept=kept, merged=merged, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            _apply_service_errors(form, exc)
+        else:
+            messages.success(request, f"The records have been merged into {kept.display_name}")
+            return redirect("people:detail", person_id=kept.pk)
+    return render(
+        request,
+        "linkage/merge_confirm.html",
+        {
+            "form": form,
+            "kept": kept,
+            "merged": merged,
+            "blockers": blockers,
+            "kept_view": selectors.agency_view(kept),
+            "merged_view": selectors.agency_view(merged),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def merge_undo(request, merge_id: int):
+    merge = access.merge_for_user(request.user, merge_id)
+    person_for_user(request.user, merge.kept_id, need=Access.EDIT)
+    form = UndoForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.merge_undo(actor=request.user, merge=merge, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            _apply_service_errors(form, exc)
+        else:
+            messages.success(request, "The merge has been undone. Both records are as they were")
+            return redirect("people:detail", person_id=merge.kept_id)
+    return render(request, "linkage/merge_undo.html", {"form": form, "merge": merge})
