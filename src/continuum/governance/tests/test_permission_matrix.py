@@ -13,6 +13,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conftest import PERSONAS
+from continuum.casework.tests import matrix as casework_matrix
 from continuum.people.models import Person
 
 ANON = "anonymous"
@@ -86,6 +87,8 @@ UI = {
         DPO_ONLY,
     ),
 }
+
+UI.update(casework_matrix.UI)
 
 NEW_CHILD = {
     "kind": "child",
