@@ -96,7 +96,7 @@ class GovukFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
+        for field in self.fields.values():
             widget = field.widget
             for widget_class, template in _TEMPLATES.items():
                 if type(widget) is widget_class:
@@ -108,8 +108,14 @@ class GovukFormMixin:
                     existing = widget.attrs.get("class", "")
                     if css not in existing:
                         widget.attrs["class"] = f"{css} {existing}".strip()
-            if self.is_bound and name in self.errors:
-                self._mark_error(widget)
+
+    def full_clean(self):
+        # Error styling is added after validation, never in __init__: validating there would run
+        # before a subclass sets up its fields (e.g. the choices of a ChoiceField).
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                self._mark_error(self.fields[name].widget)
 
     @staticmethod
     def _mark_error(widget):
