@@ -1,0 +1,341 @@
+"""Tests of the identity-resolution engine (pure Python; no database needed)."""
+
+from __future__ import annotations
+
+import csv
+import math
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from continuum.linkage.engine import synthetic
+from continuum.linkage.engine.batch import link_records
+from continuum.linkage.engine.cli import main as cli_main
+from continuum.linkage.engine.layout import read_extract, write_extract
+from continuum.linkage.engine.model import (
+    LinkageConfig,
+    TrainedModel,
+    predict,
+    prepare_frame,
+    train,
+)
+from continuum.linkage.engine.normalise import (
+    canonical_names,
+    is_valid_nhs_number,
+    normalise_postcode,
+    normalise_upn,
+    parse_date,
+    prepare_record,
+)
+from continuum.linkage.engine.realtime import blocking_keys, score_pair
+
+VALID_NHS = "9434765919"  # modulus 11 valid
+VALID_NHS_2 = "9434765870"
+INVALID_NHS = "9434765918"
+
+
+def rec(**kw: Any) -> dict[str, Any]:
+    base = {
+        "record_id": "r",
+        "given_name": "Elizabeth",
+        "middle_names": "",
+        "family_name": "Smith",
+        "date_of_birth": "2015-03-04",
+        "sex": "F",
+        "postcode": "NB1 2AB",
+        "address_line1": "12 High Street",
+        "nhs_number": "",
+    }
+    base.update(kw)
+    return base
+
+
+FAST = {"u_max_pairs": 3e5, "em_max_pairs": 3e5}
+
+
+@pytest.fixture(scope="module")
+def dataset() -> synthetic.Dataset:
+    return synthetic.generate(2000, seed=3)
+
+
+@pytest.fixture(scope="module")
+def trained(dataset: synthetic.Dataset) -> tuple[TrainedModel, Any]:
+    frame = prepare_frame(dataset.records())
+    return train(frame, LinkageConfig(**FAST)), frame
+
+
+@pytest.fixture(scope="module")
+def params(trained: tuple[TrainedModel, Any]) -> dict[str, Any]:
+    return trained[0].params
+
+
+def levels(a: dict[str, Any], b: dict[str, Any], params: dict[str, Any]) -> dict[str, str]:
+    _, _, breakdown = score_pair(a, b, params, apply_rules=False)
+    return {item["field"]: item["level_label"] for item in breakdown}
+
+
+# -- normalisation -----------------------------------------------------------
+
+
+def test_nhs_and_upn_checks() -> None:
+    assert is_valid_nhs_number(VALID_NHS)
+    assert is_valid_nhs_number("943 476 5919")
+    assert not is_valid_nhs_number(INVALID_NHS)
+    assert normalise_upn("B801200005001") == "B801200005001"
+    assert normalise_upn("A801200005001") is None
+
+
+def test_postcode_and_dates() -> None:
+    pc = normalise_postcode("nb12ab")
+    assert (pc.full, pc.sector, pc.district) == ("NB1 2AB", "NB1 2", "NB1")
+    assert normalise_postcode("SW1A1AA").full == "SW1A 1AA"
+    assert parse_date("04/03/2015").isoformat() == "2015-03-04"
+    assert parse_date("2015-03-04").isoformat() == "2015-03-04"
+    assert parse_date("31/02/2015") is None
+
+
+def test_names_and_nicknames() -> None:
+    assert "ELIZABETH" in canonical_names("LIZ")
+    assert "WILLIAM" in canonical_names("LIAM")
+    f = prepare_record(rec(given_name="Zoë", family_name="O'Brien-Kowalski"))
+    assert f["given"] == "ZOE"
+    assert f["family"] == "OBRIEN KOWALSKI"
+    assert f["family_parts"] == ["KOWALSKI", "OBRIEN"]
+    baby = prepare_record(
+        rec(given_name="Baby", date_of_birth="", expected_date_of_delivery="2025-01-01")
+    )
+    assert baby["given"] is None and baby["unborn"]
+
+
+# -- realtime comparison levels ---------------------------------------------
+
+
+def test_given_name_levels(params: dict[str, Any]) -> None:
+    a = rec()
+    assert levels(a, rec(), params)["given_name"] == "exact"
+    assert levels(a, rec(given_name="Lizzie"), params)["given_name"] == "nickname/diminutive"
+    assert levels(a, rec(given_name="Elizabteh"), params)["given_name"] == "jaro-winkler >= 0.92"
+    assert levels(rec(given_name="Phoebe"), rec(given_name="Febe"), params)["given_name"] == (
+        "phonetic"
+    )
+    assert levels(rec(given_name="Kayleigh"), rec(given_name="Cailee"), params)["given_name"] == (
+        "phonetic"
+    )
+    swapped = levels(a, rec(given_name="Smith", family_name="Elizabeth"), params)
+    assert swapped["given_name"] == "swapped with family name"
+    assert swapped["family_name"] == "swapped with given name"
+    middle = levels(rec(given_name="Mary", middle_names="Elizabeth"), a, params)
+    assert middle["given_name"] == "known by middle name"
+    assert levels(rec(given_name="Olivia"), rec(given_name="Amelia"), params)["given_name"] == (
+        "clearly different"
+    )
+
+
+def test_family_name_levels(params: dict[str, Any]) -> None:
+    a = rec(family_name="Smith-Jones")
+    assert levels(a, rec(family_name="Jones"), params)["family_name"] == (
+        "shared part or previous name"
+    )
+    maiden = rec(family_name="Khan", previous_family_names="Smith")
+    assert levels(maiden, rec(), params)["family_name"] == "shared part or previous name"
+    assert levels(rec(), rec(family_name="Smyth"), params)["family_name"] in {
+        "jaro-winkler >= 0.92",
+        "phonetic",
+        "jaro-winkler >= 0.80",
+    }
+
+
+def test_date_of_birth_levels(params: dict[str, Any]) -> None:
+    a = rec(date_of_birth="2015-03-04")
+
+    def dob(x: str) -> str:
+        return levels(a, rec(date_of_birth=x), params)["date_of_birth"]
+
+    assert dob("2015-03-04") == "exact"
+    assert dob("2015-04-03") == "day and month transposed"
+    assert dob("2016-03-04") == "one component different"
+    assert dob("2015-03-09") == "one component different"
+    assert dob("2014-11-20") == "within a year"
+    assert dob("2009-07-21") == "far apart"
+    assert dob("") == "null"
+
+
+def test_postcode_and_identifier_levels(params: dict[str, Any]) -> None:
+    a = rec(postcode="NB1 2AB", nhs_number=VALID_NHS)
+
+    def lv(**kw: Any) -> dict[str, str]:
+        return levels(a, rec(**kw), params)
+
+    assert lv(postcode="nb12ab")["postcode"] == "full"
+    assert lv(postcode="NB1 2XY")["postcode"] == "sector"
+    assert lv(postcode="NB1 7XY")["postcode"] == "district"
+    assert lv(postcode="ZZ9 9ZZ")["postcode"] == "all other comparisons"
+    assert lv(nhs_number=VALID_NHS)["nhs_number"] == "exact"
+    assert lv(nhs_number=VALID_NHS_2)["nhs_number"] in {"different", "one edit"}
+    assert lv(nhs_number=INVALID_NHS)["nhs_number"] == "null"  # invalid is never compared
+
+
+def test_weights_have_sensible_signs(params: dict[str, Any]) -> None:
+    _, _, bd = score_pair(rec(), rec(given_name="Olivia"), params, apply_rules=False)
+    given = next(x for x in bd if x["field"] == "given_name")
+    assert given["weight"] < -3  # clearly different names are strong evidence against
+    w_same, p_same, _ = score_pair(rec(nhs_number=VALID_NHS), rec(given_name="Liz"), params)
+    assert p_same > 0.99 and w_same > 0
+
+
+# -- safety rules -------------------------------------------------------------
+
+
+def test_twins_are_never_linked(params: dict[str, Any]) -> None:
+    olivia = rec(given_name="Olivia", nhs_number=VALID_NHS)
+    amelia = rec(given_name="Amelia", nhs_number=VALID_NHS_2)
+    weight, prob, bd = score_pair(olivia, amelia, params)
+    assert prob == 0.0 and weight == -math.inf
+    assert bd[-1]["field"] == "rule"
+    # without NHS numbers, different names alone block the link
+    _, prob2, _ = score_pair(rec(given_name="Olivia"), rec(given_name="Amelia"), params)
+    assert prob2 == 0.0
+    # same name twice but different valid NHS numbers: still different people
+    _, prob3, _ = score_pair(rec(nhs_number=VALID_NHS), rec(nhs_number=VALID_NHS_2), params)
+    assert prob3 == 0.0
+    # boy/girl twins with similar names
+    _, prob4, _ = score_pair(
+        rec(given_name="Oliver", sex="M"), rec(given_name="Olivia", sex="F"), params
+    )
+    assert prob4 == 0.0
+
+
+def test_unborn_to_born_rule(params: dict[str, Any]) -> None:
+    unborn = rec(
+        given_name="Baby", date_of_birth="", sex="", expected_date_of_delivery="2025-01-10"
+    )
+    born = rec(given_name="Ava", date_of_birth="2024-12-28")
+    _, prob, bd = score_pair(unborn, born, params)
+    assert prob >= 0.99
+    assert any(x["level_label"] == "unborn to born (EDD)" for x in bd)
+    older_sibling = rec(given_name="Jack", date_of_birth="2021-06-01", sex="M")
+    _, prob2, _ = score_pair(unborn, older_sibling, params)
+    assert prob2 == 0.0
+
+
+def test_name_change_links(params: dict[str, Any]) -> None:
+    before = rec(given_name="Beth", family_name="Jones", nhs_number="")
+    after = rec(family_name="Okafor", previous_family_names="Jones")
+    _, prob, _ = score_pair(before, after, params)
+    assert prob > 0.99
+
+
+def test_blocking_keys() -> None:
+    keys = blocking_keys(rec(nhs_number=VALID_NHS))
+    assert f"nhs:{VALID_NHS}" in keys
+    assert "dob+district:2015-03-04|NB1" in keys
+    assert any(k.startswith("part+postcode:SMITH|NB1 2AB") for k in keys)
+    # a nickname variant shares the family/dob keys with the full name
+    assert set(blocking_keys(rec(given_name="Liz"))) & set(keys)
+
+
+# -- Splink agreement and persistence ---------------------------------------
+
+
+def test_realtime_agrees_with_splink(trained: tuple[TrainedModel, Any]) -> None:
+    model, frame = trained
+    pairs = predict(model, frame, threshold_probability=0.0)
+    sample = pairs.sample(n=min(300, len(pairs)), random_state=1)
+    feats = {r["uid"]: r for r in frame.to_dict("records")}
+    for row in sample.itertuples():
+        w, _, _ = score_pair(feats[row.uid_l], feats[row.uid_r], model.params, apply_rules=False)
+        assert w == pytest.approx(row.match_weight, abs=1e-6)
+
+
+def test_save_and_load(tmp_path: Path, trained: tuple[TrainedModel, Any]) -> None:
+    model, _ = trained
+    path = tmp_path / "model.json"
+    model.save(path)
+    loaded = TrainedModel.load(path)
+    assert loaded.model_version == model.model_version
+    assert loaded.settings_hash == model.settings_hash
+    assert loaded.params["comparisons"] == model.params["comparisons"]
+
+
+# -- layout reader ------------------------------------------------------------
+
+
+def test_reader_reports_bad_rows(tmp_path: Path) -> None:
+    path = tmp_path / "health.csv"
+    rows = [
+        rec(record_id="1"),
+        rec(record_id="2", date_of_birth="31/02/2015"),
+        rec(record_id="3", family_name=""),
+        rec(record_id="4", nhs_number=INVALID_NHS),
+        rec(record_id="1"),
+    ]
+    write_extract(path, rows)
+    result = read_extract(path)
+    assert result.source == "health"
+    assert [r["record_id"] for r in result.rows] == ["1", "4"]
+    problems = {(e.row, e.field) for e in result.errors}
+    assert {(3, "date_of_birth"), (4, "family_name"), (5, "nhs_number"), (6, "record_id")} <= (
+        problems
+    )
+
+
+def test_reader_xlsx(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    header = list(rec().keys())
+    ws.append(header)
+    ws.append([rec(record_id="x1")[h] for h in header])
+    path = tmp_path / "school.xlsx"
+    wb.save(path)
+    result = read_extract(path)
+    assert len(result.rows) == 1 and not result.errors
+
+
+# -- batch + CLI end to end ---------------------------------------------------
+
+
+def test_batch_links_and_keeps_twins_apart(
+    dataset: synthetic.Dataset, trained: tuple[TrainedModel, Any]
+) -> None:
+    ds = dataset
+    result = link_records(ds.records(), model=trained[0])
+    person = dict(zip(result.clusters["uid"], result.clusters["person_id"], strict=True))
+    by_pid: dict[str, list[str]] = {}
+    for (src, rid), pid in ds.truth.items():
+        by_pid.setdefault(pid, []).append(f"{src}:{rid}")
+    twins = synthetic.twin_pairs(ds)
+    assert twins
+    for a, b in twins:
+        persons_a = {person[u] for u in by_pid.get(a, [])}
+        persons_b = {person[u] for u in by_pid.get(b, [])}
+        assert not persons_a & persons_b, (a, b)
+
+
+def test_cli_end_to_end(tmp_path: Path) -> None:
+    ds = synthetic.generate(700, seed=9)
+    paths = synthetic.write_dataset(ds, tmp_path / "in")
+    out = tmp_path / "clusters.csv"
+    code = cli_main(["link", *map(str, paths), "--out", str(out), "--threshold-upper", "0.99"])
+    assert code == 0
+    with out.open() as fh:
+        reader = csv.DictReader(fh)
+        assert reader.fieldnames == ["source", "record_id", "person_id"]
+        rows = list(reader)
+    person = {(r["source"], r["record_id"]): r["person_id"] for r in rows}
+    assert set(person) == set(ds.truth)
+    # pairs of records that are exact copies of each other's identity must share a person
+    truth_groups: dict[str, list[tuple[str, str]]] = {}
+    for key, pid in ds.truth.items():
+        truth_groups.setdefault(pid, []).append(key)
+    linked = sum(
+        1 for keys in truth_groups.values() if len(keys) > 1 and len({person[k] for k in keys}) == 1
+    )
+    multi = sum(1 for keys in truth_groups.values() if len(keys) > 1)
+    assert linked / multi > 0.85
+    for a, b in synthetic.twin_pairs(ds):
+        pa = {person[k] for k in truth_groups.get(a, [])}
+        pb = {person[k] for k in truth_groups.get(b, [])}
+        assert not pa & pb
