@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
@@ -180,14 +181,15 @@ def create_person(request, payload: PersonIn):
     household = None
     if payload.household_id is not None:
         household = selectors.household_for_edit(request.user, payload.household_id)
-    address = None
-    if payload.address is not None:
-        address = services.address_build(**payload.address.dict())
-    if household is None and address is not None:
-        household = services.household_create(actor=request.user, address=address)
-    person = services.person_create(
-        actor=request.user, data=data, address=address, household=household
-    )
+    with transaction.atomic():  # the address, household and person are saved together or not at all
+        address = None
+        if payload.address is not None:
+            address = services.address_build(**payload.address.dict())
+        if household is None and address is not None:
+            household = services.household_create(actor=request.user, address=address)
+        person = services.person_create(
+            actor=request.user, data=data, address=address, household=household
+        )
     return 201, person
 
 
