@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from ninja import Router, Schema
+from ninja.errors import HttpError
 
+from continuum.governance import rules as perms
 from continuum.linkage import selectors
 from continuum.linkage.matching import record_from_fields
 
@@ -55,6 +57,8 @@ def _finite(value: float) -> float:
 def match_person(request, payload: MatchIn):
     """Scores the people you may see against the details given, best first, with why.
     People held only by other agencies are counted in `hidden_matches`, never named."""
+    if not perms.can_create_people(request.user):
+        raise HttpError(403, "Matching is for staff who register people")
     result = selectors.possible_matches(request.user, record_from_fields(payload.dict()))
     return MatchOut(
         model_version=result.model_version,

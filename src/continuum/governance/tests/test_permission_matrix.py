@@ -14,7 +14,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conftest import PERSONAS
 from continuum.casework.tests import matrix as casework_matrix
+from continuum.linkage.tests import matrix as linkage_matrix
 from continuum.people.models import Person
+from continuum.referrals.tests import matrix as referrals_matrix
 
 ANON = "anonymous"
 
@@ -89,6 +91,8 @@ UI = {
 }
 
 UI.update(casework_matrix.UI)
+UI.update(referrals_matrix.UI)
+UI.update(linkage_matrix.UI)
 
 NEW_CHILD = {
     "kind": "child",
@@ -137,6 +141,8 @@ API = {
     ),
 }
 
+API.update(linkage_matrix.API)
+API.update(referrals_matrix.API)
 # Routes deliberately outside the matrix, each tested on its own in core/tests/test_auth_views.py:
 EXEMPT = {
     "home",  # redirects to search; needs only sign-in
@@ -146,6 +152,7 @@ EXEMPT = {
     "api:openapi-view",  # interactive docs for the same
     "api:api-root",  # redirects to the docs
 }
+EXEMPT |= referrals_matrix.EXEMPT
 
 
 def _body(body, family):

@@ -9,7 +9,8 @@ import datetime as dt
 
 from django.urls import reverse
 
-from continuum.directory.models import User
+from continuum.directory.models import Agency, Role, User
+from continuum.directory.tests.factories import AgencyFactory, UserFactory
 from continuum.linkage import services
 from continuum.linkage.models import ImportJob, LinkStatus, MatchReview, Merge, SourceRecord
 from continuum.people import services as people_services
@@ -32,13 +33,21 @@ CSV = (
 )
 
 
+def _user(username: str, role: str) -> User:
+    """The persona if the test has it, otherwise a stand-in with the same role."""
+    existing = User.objects.filter(username=username).first()
+    if existing:
+        return existing
+    return UserFactory(username=username, role=role, agency=AgencyFactory())
+
+
 def job(f) -> ImportJob:
     existing = ImportJob.objects.first()
     if existing:
         return existing
     return services.import_create(
-        actor=User.objects.get(username="analyst"),
-        agency=User.objects.get(username="police.officer").agency,
+        actor=_user("analyst", Role.ANALYST),
+        agency=Agency.objects.get(code="police"),
         filename="extract.csv", content=CSV,
     )  # fmt: skip
 
@@ -48,7 +57,7 @@ def review(f) -> MatchReview:
     if existing:
         return existing
     record = SourceRecord.objects.create(
-        agency=User.objects.get(username="police.officer").agency, record_id="R1",
+        agency=Agency.objects.get(code="police"), record_id="R1",
         link_status=LinkStatus.REVIEW,
         data={"record_id": "R1", "given_name": "Kerri", "family_name": "Smith",
               "date_of_birth": "1996-06-14"},
@@ -74,7 +83,7 @@ def merge(f) -> Merge:
     existing = Merge.objects.first()
     if existing:
         return existing
-    front_door = User.objects.get(username="front.door")
+    front_door = _user("front.door", Role.FRONT_DOOR)
     kept = people_services.person_create(
         actor=None, data={"kind": "adult", "given_name": "Sam", "family_name": "Hill",
                           "date_of_birth": dt.date(1980, 1, 1), "sex": "M"},
