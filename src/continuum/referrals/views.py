@@ -88,9 +88,9 @@ def _save_referral(request, form, *, child=None, referral=None):
 
 @require_http_methods(["GET", "POST"])
 def referral_new(request, person_id: int):
+    child = person_for_user(request.user, person_id)  # 404 if they may not see the child
     if not access.can_act_on_contact(request.user):
         raise PermissionDenied("Your role cannot make referrals")
-    child = person_for_user(request.user, person_id)
     record = person_record(request.user, child.pk, reason="Making a referral")
     initial = {
         "source": services.SOURCE_FOR_AGENCY.get(request.user.agency.kind, ""),

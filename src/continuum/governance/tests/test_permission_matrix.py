@@ -17,6 +17,7 @@ from continuum.casework.tests import matrix as casework_matrix
 from continuum.linkage.tests import matrix as linkage_matrix
 from continuum.people.models import Person
 from continuum.referrals.tests import matrix as referrals_matrix
+from continuum.referrals.tests import matrix as referrals_matrix
 
 ANON = "anonymous"
 
@@ -92,6 +93,7 @@ UI = {
 
 UI.update(casework_matrix.UI)
 UI.update(referrals_matrix.UI)
+UI.update(referrals_matrix.UI)
 UI.update(linkage_matrix.UI)
 
 NEW_CHILD = {
@@ -143,6 +145,7 @@ API = {
 
 API.update(linkage_matrix.API)
 API.update(referrals_matrix.API)
+API.update(referrals_matrix.API)
 # Routes deliberately outside the matrix, each tested on its own in core/tests/test_auth_views.py:
 EXEMPT = {
     "home",  # redirects to search; needs only sign-in
@@ -152,6 +155,7 @@ EXEMPT = {
     "api:openapi-view",  # interactive docs for the same
     "api:api-root",  # redirects to the docs
 }
+EXEMPT |= referrals_matrix.EXEMPT
 EXEMPT |= referrals_matrix.EXEMPT
 
 
