@@ -22,6 +22,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from playwright.sync_api import expect
 
 # Playwright's sync API runs an asyncio event loop in this thread; Django refuses ORM calls
 # from a thread with a running loop unless told this is deliberate.
@@ -257,8 +258,14 @@ def sign_in(page, a11y: A11y, user) -> None:
     page.get_by_label("Username").fill(user.username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/people/"))
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     a11y.check(page, label="after signing in")
+
+
+def find_a_person(page, a11y: A11y) -> None:
+    page.get_by_role("link", name="Find a person").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Find a person")
+    a11y.check(page, label="find a person")
 
 
 def sign_out(page, a11y: A11y) -> None:
