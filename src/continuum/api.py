@@ -57,5 +57,6 @@ def _conflict(request, exc: ConflictError):
 
 
 api.add_router("/", "continuum.people.api.router")
+api.add_router("/", "continuum.hubs.api.router")
 api.add_router("/", "continuum.linkage.api.router")
 api.add_router("/", "continuum.referrals.api.router")

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "continuum.people",
     "continuum.governance",
     "continuum.outcomes",
+    "continuum.hubs",
     "continuum.linkage",
     "continuum.referrals",
     "continuum.casework",

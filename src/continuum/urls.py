@@ -13,6 +13,7 @@ urlpatterns = [
     path("linkage/", include("continuum.linkage.urls")),
     path("referrals/", include("continuum.referrals.urls")),
     path("outcomes/", include("continuum.outcomes.urls")),
+    path("hubs/", include("continuum.hubs.urls")),
     path("casework/", include("continuum.casework.urls")),
     path("api/", api.urls),
 ]

@@ -14,7 +14,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conftest import PERSONAS
 from continuum.casework.tests import matrix as casework_matrix
+from continuum.hubs.tests import matrix as hubs_matrix
 from continuum.linkage.tests import matrix as linkage_matrix
+from continuum.outcomes.tests import matrix as outcomes_matrix
 from continuum.people.models import Person
 from continuum.referrals.tests import matrix as referrals_matrix
 from continuum.referrals.tests import matrix as referrals_matrix
@@ -95,6 +97,8 @@ UI.update(casework_matrix.UI)
 UI.update(referrals_matrix.UI)
 UI.update(referrals_matrix.UI)
 UI.update(linkage_matrix.UI)
+UI.update(hubs_matrix.UI)
+UI.update(outcomes_matrix.UI)
 
 NEW_CHILD = {
     "kind": "child",
@@ -144,6 +148,7 @@ API = {
 }
 
 API.update(linkage_matrix.API)
+API.update(hubs_matrix.API)
 API.update(referrals_matrix.API)
 API.update(referrals_matrix.API)
 # Routes deliberately outside the matrix, each tested on its own in core/tests/test_auth_views.py:
