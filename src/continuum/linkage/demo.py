@@ -1,0 +1,186 @@
+"""Northbrook's agency extracts for the demo: realistic records with realistic errors.
+
+Health visiting, a school and the police each send an extract of people Continuum already
+knows, recorded their own way: nicknames (Liz for Elizabeth), typing slips, day and month
+swapped, an old address, a missing or mistyped NHS number, a mother's maiden name, an unborn
+baby as "Baby Smith". A few records are of people nobody has recorded yet. The extracts are
+imported through the same service an analyst uses, so the review queue and the links in the
+demo come from the real model, not from the generator.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from django.db.models import Prefetch
+
+from continuum.directory.models import Agency, AgencyKind, Role, User
+from continuum.linkage import services
+from continuum.linkage.engine.normalise import nickname_table
+from continuum.linkage.models import ImportJob
+from continuum.people.models import NameKind, Person, PersonAddress, PersonKind
+
+HEADER = [
+    "record_id", "given_name", "middle_names", "family_name", "date_of_birth", "sex",
+    "postcode", "address_line1", "nhs_number", "upn", "expected_date_of_delivery",
+]  # fmt: skip
+
+
+def _diminutives() -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for variant, canonicals in nickname_table().items():
+        for canonical in canonicals:
+            if canonical != variant:
+                out.setdefault(canonical, []).append(variant)
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def _typo(rng: random.Random, text: str) -> str:
+    if len(text) < 4:
+        return text
+    i = rng.randrange(1, len(text) - 2)
+    return text[:i] + text[i + 1] + text[i] + text[i + 2 :]
+
+
+def _row(person: Person, record_id: str) -> dict[str, str]:
+    current = next(iter(person.current_addresses), None)
+    return {
+        "record_id": record_id,
+        "given_name": person.given_name,
+        "middle_names": person.middle_names,
+        "family_name": person.family_name,
+        "date_of_birth": person.date_of_birth.isoformat() if person.date_of_birth else "",
+        "sex": person.sex if person.sex in "MF" else "",
+        "postcode": current.address.postcode if current else "",
+        "address_line1": current.address.line1 if current else "",
+        "nhs_number": person.nhs_number,
+        "upn": person.upn,
+        "expected_date_of_delivery": (
+            person.expected_date_of_delivery.isoformat() if person.expected_date_of_delivery else ""
+        ),
+    }
+
+
+def _with_errors(rng: random.Random, row: dict, person: Person, nick: dict) -> dict:
+    """One or two of the ways agencies record the same person differently."""
+    row = dict(row)
+    # Most records differ in one or two ways; one in eight is hard to place (a nickname, a
+    # slip in the surname, an old address, day and month swapped and no NHS number or UPN):
+    # the model is unsure of those, and they go to the review queue.
+    if rng.random() < 0.125:
+        kinds = ["nickname", "typo", "old_address", "no_nhs", "swap_dob"]
+        row["upn"] = ""
+    else:
+        kinds = rng.sample(
+            ["nickname", "typo", "swap_dob", "no_nhs", "no_nhs", "bad_nhs", "old_address",
+             "maiden", "none", "none", "none"], 2,
+        )  # fmt: skip
+    for kind in kinds:
+        given = (row["given_name"] or "").lower()
+        if kind == "nickname" and nick.get(given):
+            row["given_name"] = rng.choice(nick[given]).title()
+        elif kind == "typo":
+            row["family_name"] = _typo(rng, row["family_name"])
+        elif kind == "swap_dob" and row["date_of_birth"]:
+            d = dt.date.fromisoformat(row["date_of_birth"])
+            if d.day <= 12 and d.day != d.month:
+                row["date_of_birth"] = dt.date(d.year, d.day, d.month).isoformat()
+        elif kind == "dob_month" and row["date_of_birth"]:
+            d = dt.date.fromisoformat(row["date_of_birth"])
+            row["date_of_birth"] = d.replace(month=d.month % 12 + 1, day=min(d.day, 28)).isoformat()
+        elif kind == "no_nhs":
+            row["nhs_number"] = ""
+        elif kind == "bad_nhs" and row["nhs_number"]:
+            digits = list(row["nhs_number"])
+            digits[3], digits[4] = digits[4], digits[3]
+            row["nhs_number"] = "".join(digits)
+        elif kind == "old_address":
+            previous = [pa for pa in person.addresses.all() if pa.end_date is not None]
+            if previous:
+                row["postcode"] = previous[0].address.postcode
+                row["address_line1"] = previous[0].address.line1
+        elif kind == "maiden":
+            earlier = [n for n in person.names.all() if n.kind == NameKind.PREVIOUS]
+            if earlier:
+                row["family_name"] = earlier[0].family_name
+    if not row["date_of_birth"] and row["expected_date_of_delivery"]:
+        row["given_name"] = "Baby"
+    return row
+
+
+def _new_people(rng: random.Random, count: int, prefix: str, today: dt.date) -> list[dict]:
+    given = ["Zara", "Kacper", "Amelia", "Tyrese", "Ffion", "Idris", "Maja", "Reuben", "Aisha"]
+    family = ["Nowicki", "Adeyemi", "Lindqvist", "Choudhury", "Marsh", "O'Neill", "Baptiste"]
+    rows = []
+    for i in range(count):
+        dob = today - dt.timedelta(days=rng.randrange(200, 5000))
+        rows.append({
+            "record_id": f"{prefix}N{i:03d}", "given_name": rng.choice(given), "middle_names": "",
+            "family_name": rng.choice(family), "date_of_birth": dob.isoformat(),
+            "sex": rng.choice("MF"), "postcode": f"NB1 {rng.randrange(4, 7)}QT",
+            "address_line1": f"{rng.randrange(1, 90)} Canal Walk", "nhs_number": "", "upn": "",
+            "expected_date_of_delivery": "",
+        })  # fmt: skip
+    return rows
+
+
+def _csv(rows: list[dict]) -> bytes:
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=HEADER)
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode()
+
+
+def seed_agency_extracts(*, random_seed: int = 2026, per_agency: int = 120) -> list[ImportJob]:
+    """Build and import one extract each from health visiting, a school and the police."""
+    rng = random.Random(random_seed)
+    today = dt.date.today()
+    analyst = User.objects.filter(role=Role.ANALYST).order_by("pk").first()
+    if analyst is None:
+        return []
+    nick = _diminutives()
+    people = list(
+        Person.objects.filter(merged_into__isnull=True)
+        .prefetch_related(
+            "names",
+            "addresses__address",
+            Prefetch(
+                "addresses",
+                queryset=PersonAddress.objects.filter(end_date__isnull=True).select_related(
+                    "address"
+                ),
+                to_attr="current_addresses",
+            ),
+        )
+        .order_by("pk")
+    )
+    children = [p for p in people if p.kind in (PersonKind.CHILD, PersonKind.UNBORN)]
+    under5 = [p for p in children if p.kind == PersonKind.UNBORN or (p.age or 0) < 5]
+    school_age = [p for p in children if p.kind == PersonKind.CHILD and 4 <= (p.age or 0) < 17]
+    adults = [p for p in people if p.kind == PersonKind.ADULT]
+    plans = [
+        (AgencyKind.HEALTH_VISITING, "HV", under5),
+        (AgencyKind.SCHOOL, "SCH", school_age),
+        (AgencyKind.POLICE, "POL", adults + children[:50]),
+    ]
+    jobs = []
+    for kind, prefix, pool in plans:
+        agency = Agency.objects.filter(kind=kind).order_by("pk").first()
+        if agency is None or not pool:
+            continue
+        chosen = rng.sample(pool, min(per_agency, len(pool)))
+        rows = [
+            _with_errors(rng, _row(p, f"{prefix}{i:05d}"), p, nick) for i, p in enumerate(chosen)
+        ]
+        rows += _new_people(rng, max(3, per_agency // 20), prefix, today)
+        rows.append({**dict.fromkeys(HEADER, ""), "record_id": f"{prefix}BAD1",
+                     "given_name": "Unknown", "date_of_birth": "31/02/2019"})  # fmt: skip
+        job = services.import_create(actor=analyst, agency=agency,
+                                     filename=f"{agency.code}-extract.csv", content=_csv(rows))  # fmt: skip
+        jobs.append(services.import_run(job.pk))
+    return jobs
