@@ -173,6 +173,8 @@ class PersonName(models.Model):
         indexes = [
             models.Index(fields=["family_norm", "given_norm"], name="name_norm_idx"),
             models.Index(fields=["family_key", "given_key"], name="name_key_idx"),
+            models.Index(fields=["given_key"], name="name_given_key_idx"),
+            # and, on PostgreSQL only, a pg_trgm GIN index on family_norm (migration 0003)
         ]
 
     def __str__(self) -> str:

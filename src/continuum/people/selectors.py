@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import operator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import reduce
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 
 from continuum.audit.models import AuditAction
 from continuum.audit.services import audit_record
@@ -84,6 +87,58 @@ def _name_candidates(given: str, family: str) -> Q:
     return q
 
 
+_NAME_SIMILAR = 0.8  # a person whose best name scores no more than this is not a hit
+
+
+def _name_similarity(names: Iterable[tuple[str, str]], given: str, family: str) -> float:
+    """How well the best of a person's (given_norm, family_norm) names matches what was typed."""
+    best = 0.0
+    for given_norm, family_norm in names:
+        fam = max(
+            similarity(family, family_norm),
+            max((similarity(family, part) for part in family_norm.split("-")), default=0),
+        )
+        giv = similarity(given, given_norm) if given else 0.0
+        swapped = (
+            similarity(family, given_norm) * 0.5 + similarity(given, family_norm) * 0.5
+            if given
+            else 0.0
+        )
+        if not given:  # one word typed: it may be either name
+            fam = max(fam, similarity(family, given_norm))
+        best = max(best, (fam + giv) / (2 if given else 1), swapped * 0.95)
+    return best
+
+
+def _similar_names(name_rows: QuerySet[PersonName], given: str, family: str) -> Q:
+    """Narrow candidate name rows to those similar enough to be a hit, before any person is read.
+
+    A common family name typed in full ("Oliver Smith") makes thousands of candidate rows (every
+    Smith), almost all of which score too low to be shown. Scoring each distinct
+    (given_norm, family_norm) pair once, here, leaves the database only the people who can be a
+    hit: the search stays fast at a million people and the candidate cap is not spent on people
+    who would be dropped anyway. Same pair, same score, so below the cap the hits are unchanged;
+    the one difference is that the name that makes a person a candidate must now itself be the
+    similar one (before, a dissimilar candidate name could admit a person whose other, recorded
+    name was similar but not a candidate: a previous name with a different first sound).
+    """
+    pairs = set(name_rows.values_list("given_norm", "family_norm").distinct())
+    keep = [pair for pair in pairs if _name_similarity([pair], given, family) > _NAME_SIMILAR]
+    if not keep:
+        return Q(pk__in=[])
+    # One condition per family name (or per given name, if fewer), each served by an index.
+    by_family: dict[str, list[str]] = {}
+    by_given: dict[str, list[str]] = {}
+    for given_norm, family_norm in keep:
+        by_family.setdefault(family_norm, []).append(given_norm)
+        by_given.setdefault(given_norm, []).append(family_norm)
+    if len(by_family) <= len(by_given):
+        terms = [Q(family_norm=f, given_norm__in=sorted(g)) for f, g in sorted(by_family.items())]
+    else:
+        terms = [Q(given_norm=g, family_norm__in=sorted(f)) for g, f in sorted(by_given.items())]
+    return reduce(operator.or_, terms)
+
+
 def _score(
     person: Person,
     names: list[PersonName],
@@ -95,25 +150,11 @@ def _score(
 ) -> float:
     score = 0.0
     if family:
-        best = 0.0
-        for row in names:
-            fam = max(
-                similarity(family, row.family_norm),
-                max((similarity(family, part) for part in row.family_norm.split("-")), default=0),
-            )
-            giv = similarity(given, row.given_norm) if given else 0.0
-            swapped = (
-                similarity(family, row.given_norm) * 0.5 + similarity(given, row.family_norm) * 0.5
-                if given
-                else 0.0
-            )
-            if not given:  # one word typed: it may be either name
-                fam = max(fam, similarity(family, row.given_norm))
-            best = max(best, (fam + giv) / (2 if given else 1), swapped * 0.95)
+        best = _name_similarity([(row.given_norm, row.family_norm) for row in names], given, family)
         score += best * 2
         if best > 0.98:
             reasons.append("name matches")
-        elif best > 0.8:
+        elif best > _NAME_SIMILAR:
             reasons.append("name is similar")
     if query.date_of_birth and person.date_of_birth:
         dob, want = person.date_of_birth, query.date_of_birth
@@ -158,6 +199,7 @@ def person_search(user, query: SearchQuery) -> list[SearchHit]:
                 | Q(given_norm=family)
                 | Q(given_key=phonetic_key(family))
             )
+        name_rows = PersonName.objects.filter(_similar_names(name_rows, given, family))
         filters &= Q(pk__in=name_rows.values("person_id"))
     if query.date_of_birth:
         d = query.date_of_birth
