@@ -121,6 +121,7 @@ class Family:
     catchment: area.Catchment
     members: list[Person] = field(default_factory=list)
     shape: str = ""
+    formed: dt.date | None = None
     flags: set[str] = field(default_factory=set)
 
 
@@ -360,6 +361,11 @@ class Population:
         )
 
     def relate(self, a: Person, b: Person, kind: str, *, lives_with=False, pr=False, notes=""):
+        """Record that `a` is <kind> of `b`, as a practitioner working with the family did once
+        both were known to them (the seed fills in which agency recorded it)."""
+        family = self.current_family
+        known = max(b.date_of_birth or self.today - dt.timedelta(days=60), family.formed)
+        day = min(known + dt.timedelta(days=self.rng.randint(2, 120)), self.today)
         self.relationships.append(
             Relationship(
                 from_person=a,
@@ -368,6 +374,8 @@ class Population:
                 lives_with=lives_with,
                 parental_responsibility=pr,
                 notes=notes,
+                family=family,
+                recorded_at=dt.datetime.combine(day, dt.time(10, 15), tzinfo=dt.UTC),
             )
         )
 
@@ -487,9 +495,10 @@ class Population:
             getattr(self, f"family_{shape}")(catchment, mother_h, father_h, mixed)
         self.significant_adults()
 
-    def _family(self, household, catchment, shape) -> Family:
-        family = Family(household=household, catchment=catchment, shape=shape)
+    def _family(self, household, catchment, shape, formed: dt.date) -> Family:
+        family = Family(household=household, catchment=catchment, shape=shape, formed=formed)
         self.families.append(family)
+        self.current_family = family
         return family
 
     def _children(
@@ -627,9 +636,8 @@ class Population:
         father_dob = mother_dob - dt.timedelta(days=int(self.rng.gauss(2.5, 3.5) * YEAR))
         father_dob = min(father_dob, formed - dt.timedelta(days=int(17.5 * YEAR)))
         household, timeline = self.home(catchment, formed)
-        family = self._family(
-            household, catchment, "three_generations" if three_generations else "couple"
-        )
+        shape = "three_generations" if three_generations else "couple"
+        family = self._family(household, catchment, shape, formed)
         father = self.person(
             father_h, sex=Sex.MALE, dob=father_dob, family=self.pick(father_h.surnames)
         )
@@ -753,7 +761,7 @@ class Population:
             mother_dob + dt.timedelta(days=int(17 * YEAR)),
         )
         household, timeline = self.home(catchment, formed, move_rate=0.35, flat=self.chance(0.35))
-        family = self._family(household, catchment, "lone_mother")
+        family = self._family(household, catchment, "lone_mother", formed)
         mother = self.person(mother_h, sex=Sex.FEMALE, dob=mother_dob, family=surname)
         self.join(household, timeline, mother, formed)
         family.members.append(mother)
@@ -813,7 +821,7 @@ class Population:
             mother_dob + dt.timedelta(days=int(17 * YEAR)),
         )
         household, timeline = self.home(catchment, formed, move_rate=0.4)
-        family = self._family(household, catchment, "blended")
+        family = self._family(household, catchment, "blended", formed)
         stepdad_h = self.pick([mother_h, father_h])
         joined = first[-1] + dt.timedelta(
             days=self.rng.randint(200, max(201, (self.today - first[-1]).days - 10))
@@ -897,7 +905,7 @@ class Population:
             return self.family_lone_mother(catchment, mother_h, father_h, mixed)
         formed = self.days_ago(self.rng.randint(8000, 14000))
         household, timeline = self.home(catchment, formed, move_rate=0.05)
-        family = self._family(household, catchment, "kinship")
+        family = self._family(household, catchment, "kinship", formed)
         surname = self.pick(mother_h.surnames)
         gran = self.person(mother_h, sex=Sex.FEMALE, dob=gran_dob, family=surname)
         self.join(household, timeline, gran, formed)
@@ -950,7 +958,7 @@ class Population:
         surname = self.pick(mother_h.surnames)
         formed = teen_dob
         household, timeline = self.home(catchment, formed, move_rate=0.2)
-        family = self._family(household, catchment, "teen_mother")
+        family = self._family(household, catchment, "teen_mother", formed)
         gran = self.person(mother_h, sex=Sex.FEMALE, dob=gran_dob, family=surname)
         teen = self.person(
             mother_h, sex=Sex.FEMALE, dob=teen_dob, family=surname, catchment=catchment
@@ -1002,7 +1010,7 @@ class Population:
         mother_dob = self.born_aged(self.rng.uniform(19, 40))
         formed = self.days_ago(self.rng.randint(120, 2500))
         household, timeline = self.home(catchment, formed, move_rate=0.2)
-        family = self._family(household, catchment, "expecting")
+        family = self._family(household, catchment, "expecting", formed)
         mother = self.person(
             mother_h, sex=Sex.FEMALE, dob=mother_dob, family=self.pick(mother_h.surnames)
         )
@@ -1029,7 +1037,7 @@ class Population:
             dobs = [self.days_ago(self.rng.randint(400, 4000))]
         formed = dobs[0] - dt.timedelta(days=self.rng.randint(0, 500))
         household, timeline = self.home(catchment, formed)
-        family = self._family(household, catchment, "lone_father")
+        family = self._family(household, catchment, "lone_father", formed)
         father = self.person(
             father_h, sex=Sex.MALE, dob=father_dob, family=self.pick(father_h.surnames)
         )
@@ -1075,7 +1083,7 @@ class Population:
         baby_dob = self.days_ago(212)
         formed = baby_dob - dt.timedelta(days=120)
         household, timeline = self.home(north, formed, move_rate=0)
-        family = self._family(household, north, "lone_mother")
+        family = self._family(household, north, "lone_mother", formed)
         family.flags.add("showcase")
         mother = self.person(
             wb,
@@ -1130,6 +1138,7 @@ class Population:
         neighbour. Chosen from adults elsewhere in Northbrook."""
         adults = [p for p in self.persons if p.kind == PersonKind.ADULT and not p.date_of_death]
         for family in self.families:
+            self.current_family = family
             kids = [m for m in family.members if m.kind == PersonKind.CHILD]
             if not kids or not self.chance(0.05):
                 continue

@@ -20,6 +20,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.db.models import Max
+from django.dispatch import Signal
 from django.utils import timezone
 
 from continuum.audit.models import AuditAction
@@ -42,6 +43,13 @@ from continuum.people.models import (
 DEFAULT_HOUSEHOLDS = 2600
 DEFAULT_RANDOM_SEED = 20070415  # fixed, so every Northbrook is the same Northbrook
 BATCH = 2000
+
+
+# Sent inside the seed's transaction once the people, directory and involvements exist, so other
+# apps can add their own demo records (visits, referrals, plans) to the same families.
+# Keyword arguments: population (continuum.demo.population.Population, whose rows now have ids),
+# agencies (code -> Agency), users (username -> User), today, rng (a random.Random to use).
+northbrook_seeded = Signal()
 
 
 class SeedRefused(Exception):
@@ -108,8 +116,11 @@ def reset_area() -> dict[str, int]:
     """Delete all personal data and the directory (not the audit log). Foreign keys are deferred
     to the end of the transaction, so tables can be emptied in any order."""
     deleted: dict[str, int] = {}
+    existing = set(connection.introspection.table_names())
     with transaction.atomic():
         for model in _models_to_reset():
+            if model._meta.db_table not in existing:  # an app whose migrations have not run
+                continue
             count = model._base_manager.all()._raw_delete(model._base_manager.db)
             if count:
                 deleted[model._meta.label] = count
@@ -189,6 +200,9 @@ class Caseloads:
     def __init__(self, rng: random.Random, pop: Population, agencies, users, today: dt.date):
         self.rng, self.pop, self.agencies, self.users, self.today = rng, pop, agencies, users, today
         self.rows: list[Row] = []
+        self.family = None
+        # The first agency involved with each family, which recorded its relationships.
+        self.recorder: dict[int, Agency] = {}
 
     def started(self, days_ago: int) -> dt.datetime:
         day = self.today - dt.timedelta(days=max(days_ago, 0))
@@ -206,6 +220,10 @@ class Caseloads:
         days_ago: int = 90,
         worker=None,
     ):
+        family = self.family
+        # Nobody was involved with a household before it existed.
+        days_ago = min(days_ago, (self.today - family.formed).days)
+        self.recorder.setdefault(id(family), self.agencies[agency])
         self.rows.append(
             Row(
                 agency=self.agencies[agency],
@@ -228,6 +246,7 @@ class Caseloads:
         volunteers = [self.users["volunteer"], self.users["j.quinn"]]
         matched = 0
         for family in self.pop.families:
+            self.family = family
             hh = family.household
             kids = [m for m in family.members if m.kind == PersonKind.CHILD]
             unborn = [m for m in family.members if m.kind == PersonKind.UNBORN]
@@ -486,9 +505,10 @@ def seed_northbrook(
         pop = Population(rng, today, households)
         pop.catchment_objects = catchments
         pop.build()
-        involvements = Caseloads(
-            random.Random(random_seed + 1), pop, agencies, users, today
-        ).build()
+        caseloads = Caseloads(random.Random(random_seed + 1), pop, agencies, users, today)
+        involvements = caseloads.build()
+        for relationship in pop.relationships:
+            relationship.recorded_by_agency = caseloads.recorder.get(id(relationship.family))
         now = timezone.now()
         tables = [
             (Address, pop.addresses, "addresses"),
@@ -504,6 +524,14 @@ def seed_northbrook(
             _insert(model, rows, counts, label, now)
         _reset_sequences([model for model, _rows, _label in tables])
         counts["families"] = len(pop.families)
+        northbrook_seeded.send(
+            sender=None,
+            population=pop,
+            agencies=agencies,
+            users=users,
+            today=today,
+            rng=random.Random(random_seed + 2),
+        )
         # One audit event for the whole seed (see the module docstring).
         audit_record(
             actor=None,

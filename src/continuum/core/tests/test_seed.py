@@ -283,7 +283,7 @@ def test_demo_command_without_serving_lists_the_accounts():
     assert "northbrook" in text
     for spec in area.DEMO_ACCOUNTS:
         assert spec.username in text
-    assert "Health visitor" in text and "Northbrook Health Visiting Service" in text
+    assert "Data protection officer" in text and "Northbrook Health Visiting Service" in text
     assert Agency.objects.exists()
     # A second run does not seed again.
     people = Person.objects.count()

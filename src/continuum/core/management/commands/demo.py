@@ -59,11 +59,7 @@ class Command(BaseCommand):
             if user is None:
                 continue
             rows.append(
-                (
-                    user.username,
-                    f"{Role(user.role).label} ({user.job_title})",
-                    user.agency.name if user.agency else "",
-                )
+                (user.username, Role(user.role).label, user.agency.name if user.agency else "")
             )
         widths = [max(len(r[i]) for r in rows) for i in range(3)]
         rule = "  ".join("-" * w for w in widths)
