@@ -46,7 +46,13 @@ class GovukDateField(forms.MultiValueField):
     widget = DateInputWidget
 
     def __init__(self, *args, **kwargs):
-        fields = (forms.CharField(), forms.CharField(), forms.CharField())
+        # The parts are optional one by one so that compress() can say which part is missing
+        # ("must include a month") instead of Django's generic "Enter a complete value".
+        fields = (
+            forms.CharField(required=False),
+            forms.CharField(required=False),
+            forms.CharField(required=False),
+        )
         super().__init__(fields, *args, require_all_fields=False, **kwargs)
 
     def compress(self, data_list):
@@ -106,14 +112,15 @@ class GovukFormMixin:
                     widget, forms.CheckboxSelectMultiple | forms.RadioSelect
                 ):
                     existing = widget.attrs.get("class", "")
-                    if css not in existing:
+                    if css not in existing.split():  # "govuk-input--width-10" is not "govuk-input"
                         widget.attrs["class"] = f"{css} {existing}".strip()
 
-    def full_clean(self):
-        # Error styling is added after validation, never in __init__: validating there would run
-        # before a subclass sets up its fields (e.g. the choices of a ChoiceField).
-        super().full_clean()
-        for name in self.errors:
+    def add_error(self, field, error):
+        # Error styling is added as each error is added, never in __init__: validating there would
+        # run before a subclass sets up its fields (e.g. the choices of a ChoiceField). Hooking
+        # add_error (not full_clean) also styles errors a view adds from a service afterwards.
+        super().add_error(field, error)
+        for name in self._errors or {}:
             if name in self.fields:
                 self._mark_error(self.fields[name].widget)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -50,7 +51,8 @@ CASES = [
      {"nhs_number": "9434765918"}, "NHS number is not valid"),
     ("NHS number too short", {"nhs_number": "94347659"}, "id_nhs_number", "nhs_number",
      {"nhs_number": "94347659"}, "NHS number with 10 digits"),
-    ("invalid UPN", {"upn": "A801200005001"}, "id_upn", "upn", {"upn": "A801200005001"}, "UPN is not valid"),
+    ("invalid UPN", {"upn": "A801200005001"}, "id_upn", "upn",
+     {"upn": "A801200005001"}, "UPN is not valid"),
     ("invalid postcode", {"postcode": "QX1 1AA"}, "id_address-postcode", "postcode",
      {"address": {"line1": "1 Road", "postcode": "QX1 1AA"}}, "Enter a real postcode"),
     ("future date of birth", {"date_of_birth": TODAY + dt.timedelta(days=3)}, "id_date_of_birth",
@@ -85,6 +87,9 @@ def test_add_page_refuses(
     assert message in summary
     assert f'href="#{field_id}' in summary
     assert f'id="{field_id}-error"' in html  # the message at the field itself
+    inputs = re.findall(rf'<input[^>]*id="{field_id}(?:_0)?"[^>]*>', html)
+    assert inputs, field_id
+    assert "govuk-input--error" in inputs[0]  # and the box itself is marked
     assert _counts() == before
 
 

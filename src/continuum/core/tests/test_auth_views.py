@@ -1,0 +1,71 @@
+"""Sign-in, sign-out, the home page and the API's public description (the routes that are
+exempt from the permission matrix)."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from continuum.directory.tests.factories import TEST_PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_needs_sign_in(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_home_goes_to_search(involved_practitioner, login):
+    response = login(involved_practitioner).get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("people:search")
+
+
+def test_sign_in_page_is_public_and_uses_govuk_errors(involved_practitioner, client):
+    assert client.get(reverse("login")).status_code == 200
+    response = client.post(reverse("login"), {"username": "hub.practitioner", "password": "nope"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "govuk-error-summary" in html
+    assert "Enter a correct username and password" in html
+
+
+def test_sign_in_and_out(involved_practitioner, client):
+    response = client.post(
+        reverse("login"), {"username": "hub.practitioner", "password": TEST_PASSWORD}
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("people:search")).status_code == 200
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("login")
+    assert client.get(reverse("people:search")).status_code == 302
+
+
+def test_inactive_user_cannot_sign_in(involved_practitioner, client):
+    involved_practitioner.is_active = False
+    involved_practitioner.save()
+    response = client.post(
+        reverse("login"), {"username": "hub.practitioner", "password": TEST_PASSWORD}
+    )
+    assert response.status_code == 200
+    assert client.get(reverse("people:search")).status_code == 302
+
+
+def test_sign_out_needs_post(involved_practitioner, login):
+    assert login(involved_practitioner).get(reverse("logout")).status_code == 405
+
+
+def test_api_description_and_docs_are_public(client):
+    assert client.get(reverse("api:openapi-json")).status_code == 200
+    assert client.get(reverse("api:openapi-view")).status_code == 200
+
+
+def test_pages_send_a_content_security_policy(involved_practitioner, login):
+    response = login(involved_practitioner).get(reverse("people:search"))
+    policy = response.headers.get("Content-Security-Policy", "")
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert response.headers["X-Frame-Options"] == "DENY"
