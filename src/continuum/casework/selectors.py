@@ -259,37 +259,60 @@ PEOPLE_RECORD = "Person record"
 
 
 def _entry_items(qs) -> list[ChronologyItem]:
-    rows = qs.select_related("agency", "recorded_by", "person").only(
+    """Chronology rows as plain values (no model instances): a 2,000-event chronology is one
+    query and a cheap loop."""
+    rows = qs.values_list(
+        "pk",
         "date",
         "kind",
         "summary",
         "significant",
         "manual",
-        "pk",
         "agency__name",
         "recorded_by__first_name",
         "recorded_by__last_name",
         "recorded_by__username",
+        "person_id",
         "person__given_name",
         "person__known_as",
         "person__family_name",
-        "person__kind",
     )
     items = []
-    for e in rows:
-        by = e.recorded_by
+    for (
+        pk,
+        date,
+        kind,
+        summary,
+        significant,
+        manual,
+        agency,
+        first,
+        last,
+        username,
+        person_id,
+        given,
+        known_as,
+        family,
+    ) in rows:
+        by = f"{first} {last}".strip() or (username or "")
+        if not person_id:
+            who = "Whole family"
+        else:
+            who = (
+                f"{known_as or given} {family}" if (known_as or given) else f"Unborn baby {family}"
+            )
         items.append(
             ChronologyItem(
-                date=e.date,
-                kind=e.kind,
-                kind_label=KIND_LABELS.get(e.kind, e.kind),
-                summary=e.summary,
-                agency=e.agency.name,
-                recorded_by=(by.get_full_name() or by.username) if by else "",
-                person=e.person.display_name if e.person_id else "Whole family",
-                significant=e.significant,
-                manual=e.manual,
-                sort_key=(e.date, 1, e.pk),
+                date=date,
+                kind=kind,
+                kind_label=KIND_LABELS.get(kind, kind),
+                summary=summary,
+                agency=agency,
+                recorded_by=by,
+                person=who,
+                significant=significant,
+                manual=manual,
+                sort_key=(date, 1, pk),
             )
         )
     return items

@@ -382,6 +382,22 @@ def test_chronology_filters_print_and_csv(episode, lead, school_worker, child):
     assert "Fixed-term exclusion" in person_page.text
 
 
+def test_chronology_rows_escape_what_practitioners_typed(episode, lead, child):
+    services.chronology_add(
+        actor=lead,
+        household=episode.household,
+        date=days_ago(1),
+        kind="other",
+        summary='<script>alert("x")</script>',
+        person=child,
+    )
+    page = client_for(lead).get(
+        reverse("casework:household_chronology", args=[episode.household_id])
+    )
+    assert "<script>alert" not in page.text
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page.text
+
+
 def test_household_episode_list_and_visit_detail(episode, lead, child):
     visit = services.visit_record(
         actor=lead,
