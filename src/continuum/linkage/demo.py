@@ -178,9 +178,10 @@ def seed_agency_extracts(*, random_seed: int = 2026, per_agency: int = 120) -> l
             _with_errors(rng, _row(p, f"{prefix}{i:05d}"), p, nick) for i, p in enumerate(chosen)
         ]
         rows += _new_people(rng, max(3, per_agency // 20), prefix, today)
-        rows.append({**dict.fromkeys(HEADER, ""), "record_id": f"{prefix}BAD1",
-                     "given_name": "Unknown", "date_of_birth": "31/02/2019"})  # fmt: skip
-        job = services.import_create(actor=analyst, agency=agency,
-                                     filename=f"{agency.code}-extract.csv", content=_csv(rows))  # fmt: skip
+        bad = {**dict.fromkeys(HEADER, ""), "record_id": f"{prefix}BAD1"}
+        rows.append({**bad, "given_name": "Unknown", "date_of_birth": "31/02/2019"})
+        job = services.import_create(
+            actor=analyst, agency=agency, filename=f"{agency.code}-extract.csv", content=_csv(rows)
+        )
         jobs.append(services.import_run(job.pk))
     return jobs

@@ -91,3 +91,18 @@ class UndoForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter why the merge was wrong"},
     )
+
+
+class ThresholdForm(GovukForm):
+    upper = forms.FloatField(
+        label="Link automatically at or above this probability", min_value=0.5, max_value=1,
+        help_text="For example 0.99. Higher means fewer wrong links and more to review",
+        error_messages={"required": "Enter the auto-link threshold",
+                        "invalid": "The auto-link threshold must be a number, like 0.99"},
+    )  # fmt: skip
+    lower = forms.FloatField(
+        label="Send to review at or above this probability", min_value=0.5, max_value=1,
+        help_text="For example 0.8. Below it, a record becomes a new person",
+        error_messages={"required": "Enter the review threshold",
+                        "invalid": "The review threshold must be a number, like 0.8"},
+    )  # fmt: skip

@@ -157,3 +157,22 @@ def merges_for_person(person: Person):
     return Merge.objects.filter(Q(kept=person) | Q(merged=person)).select_related(
         "kept", "merged", "performed_by", "undone_by"
     )
+
+
+def active_model_summary() -> dict:
+    """The model matching runs with now: version, where it came from, thresholds."""
+    from continuum.linkage.matching import thresholds
+    from continuum.linkage.models import LinkageModel
+
+    params = active_params()
+    upper, lower = thresholds(params)
+    stored = LinkageModel.objects.filter(is_active=True).first()
+    return {
+        "version": params.get("model_version", ""),
+        "upper": upper,
+        "lower": lower,
+        "trained_on": stored.trained_on if stored else None,
+        "trained_at": stored.trained_at if stored else None,
+        "is_default": stored is None or stored.trained_on == 0,
+        "comparisons": [c["name"] for c in params.get("comparisons", [])],
+    }

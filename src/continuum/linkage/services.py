@@ -699,3 +699,37 @@ __all__ = [
     "person_merge",
     "review_decide",
 ]
+
+
+@transaction.atomic
+def model_set_thresholds(*, actor, upper: float, lower: float) -> LinkageModel:
+    """Change the auto-link and review thresholds of the active model. The packaged default
+    model is copied into the database the first time, so the change is versioned with it."""
+    errors = {}
+    if not 0.5 <= upper <= 1:
+        errors["upper"] = "The auto-link threshold must be between 0.5 and 1"
+    if not 0.5 <= lower <= 1:
+        errors["lower"] = "The review threshold must be between 0.5 and 1"
+    if not errors and lower > upper:
+        errors["lower"] = "The review threshold must not be above the auto-link threshold"
+    if errors:
+        raise ValidationError(errors)
+    model = LinkageModel.objects.select_for_update().filter(is_active=True).first()
+    if model is None:
+        from continuum.linkage.matching import _default_params
+
+        params = _default_params()
+        model = LinkageModel.objects.create(
+            version=str(params["model_version"]), params=params, threshold_upper=upper,
+            threshold_lower=lower, trained_on=0, is_active=True,
+        )  # fmt: skip
+    old = (model.threshold_upper, model.threshold_lower)
+    model.threshold_upper, model.threshold_lower = upper, lower
+    model.full_clean()
+    model.save(update_fields=["threshold_upper", "threshold_lower"])
+    audit_record(
+        actor=actor, action=AuditAction.UPDATE, object_type="linkage_model", object_id=model.pk,
+        changed_fields=["threshold_upper", "threshold_lower"],
+        details={"before": list(old), "after": [upper, lower]},
+    )  # fmt: skip
+    return model

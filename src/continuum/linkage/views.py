@@ -19,6 +19,7 @@ from continuum.linkage.forms import (
     MergeConfirmForm,
     MergeForm,
     ReviewDecisionForm,
+    ThresholdForm,
     UndoForm,
     UploadForm,
 )
@@ -203,3 +204,23 @@ def merge_undo(request, merge_id: int):
             messages.success(request, "The merge has been undone. Both records are as they were")
             return redirect("people:detail", person_id=merge.kept_id)
     return render(request, "linkage/merge_undo.html", {"form": form, "merge": merge})
+
+
+@require_http_methods(["GET", "POST"])
+def model_settings(request):
+    access.require(perms.is_analyst, request.user)
+    current = selectors.active_model_summary()
+    form = ThresholdForm(request.POST or None, initial={"upper": current["upper"],
+                                                        "lower": current["lower"]})  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.model_set_thresholds(actor=request.user, upper=form.cleaned_data["upper"],
+                                          lower=form.cleaned_data["lower"])  # fmt: skip
+        except ValidationError as exc:
+            _apply_service_errors(form, exc)
+        else:
+            messages.success(request, "The thresholds have been changed")
+            return redirect("linkage:model")
+    return render(
+        request, "linkage/model.html", {"form": form, "current": current, "nav": "linkage"}
+    )

@@ -37,6 +37,12 @@ def _apply_service_errors(form, exc: ValidationError) -> None:
             form.add_error(None, message)
 
 
+def _possible_duplicates(user, fields: dict):
+    """Existing people this new record may be, or None when there are none."""
+    found = linkage_selectors.possible_matches(user, record_from_fields(fields))
+    return found if (found.visible or found.hidden_count) else None
+
+
 @require_http_methods(["GET"])
 def search(request):
     form = SearchForm(request.GET or None)
@@ -91,9 +97,7 @@ def person_add(request):
         data = form.person_data()
         if not request.POST.get("confirm_new"):
             # Stop duplicates at the door: show who this may already be before saving.
-            record = record_from_fields({**data, **address_form.cleaned_data})
-            found = linkage_selectors.possible_matches(request.user, record)
-            matches = found if (found.visible or found.hidden_count) else None
+            matches = _possible_duplicates(request.user, {**data, **address_form.cleaned_data})
         if matches is None:
             try:
                 with transaction.atomic():
@@ -188,35 +192,48 @@ def household_add_member(request, household_id: int):
         if m.person.kind == PersonKind.ADULT
     ]
     form = AddMemberForm(request.POST or None, parents=parents, initial={"kind": PersonKind.CHILD})
+    matches = None
     if request.method == "POST" and form.is_valid():
         data = form.person_data()
         start = data.pop("start_date", None)
         parent_id = data.pop("relationship_to", "")
-        try:
-            person = services.person_create(
-                actor=request.user,
-                data=data,
-                household=household,
-                move_in_date=start or data.get("date_of_birth") or timezone.localdate(),
-                reason="Added to a household",
-            )
-            if parent_id:
-                parent = next(p for p in parents if str(p.pk) == parent_id)
-                services.relationship_record(
-                    actor=request.user,
-                    from_person=parent,
-                    to_person=person,
-                    kind="parent",
-                    lives_with=True,
-                    parental_responsibility=True,
-                )
-        except ValidationError as exc:
-            _apply_service_errors(form, exc)
-        else:
-            messages.success(request, f"{person.display_name} has been added to the household")
-            return redirect("people:household", household_id=household.pk)
+        if not request.POST.get("confirm_new"):
+            # A new baby may be the household's unborn record; a child may be known elsewhere.
+            address = household.address
+            matches = _possible_duplicates(
+                request.user,
+                {**data, "postcode": address.postcode if address else "",
+                 "line1": address.line1 if address else ""},
+            )  # fmt: skip
+        if matches is None:
+            try:
+                with transaction.atomic():
+                    person = services.person_create(
+                        actor=request.user,
+                        data=data,
+                        household=household,
+                        move_in_date=start or data.get("date_of_birth") or timezone.localdate(),
+                        reason="Added to a household",
+                    )
+                    if parent_id:
+                        parent = next(p for p in parents if str(p.pk) == parent_id)
+                        services.relationship_record(
+                            actor=request.user,
+                            from_person=parent,
+                            to_person=person,
+                            kind="parent",
+                            lives_with=True,
+                            parental_responsibility=True,
+                        )
+            except ValidationError as exc:
+                _apply_service_errors(form, exc)
+            else:
+                messages.success(request, f"{person.display_name} has been added to the household")
+                return redirect("people:household", household_id=household.pk)
     return render(
-        request, "people/household_add_member.html", {"form": form, "household": household}
+        request,
+        "people/household_add_member.html",
+        {"form": form, "household": household, "matches": matches},
     )
 
 

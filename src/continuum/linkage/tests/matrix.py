@@ -106,6 +106,7 @@ UI = {
     "linkage:import_errors": (
         "get", lambda f: reverse("linkage:import_errors", args=[job(f).pk]), None, ANALYST_ONLY,
     ),
+    "linkage:model": ("get", lambda f: reverse("linkage:model"), None, ANALYST_ONLY),
     "linkage:review_queue": ("get", lambda f: reverse("linkage:review_queue"), None, REVIEWERS),
     "linkage:review_detail": (
         "get", lambda f: reverse("linkage:review_detail", args=[review(f).pk]), None, REVIEWERS,

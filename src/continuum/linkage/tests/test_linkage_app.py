@@ -399,3 +399,34 @@ def test_merge_pages(family, front_door_worker, login, involved_practitioner, ma
     assert client.post(undo, {"reason": "Mistake"}).status_code == 302
     # A practitioner is not a manager: the merge pages do not exist for them.
     assert login(involved_practitioner).get(start).status_code == 404
+
+
+def test_a_new_baby_is_matched_to_the_household_unborn_record(family):
+    """Unborn → born: the baby's date of birth is within the window of the expected date."""
+    born = family.unborn.expected_date_of_delivery - dt.timedelta(days=10)
+    matches = find_matches(_record(given_name="Mia", family_name="Smith", date_of_birth=born))
+    assert matches and matches[0].person == family.unborn
+
+
+def test_adding_a_member_offers_the_unborn_record_when_the_baby_arrives(
+    family, login, involved_practitioner
+):
+    from django.utils import timezone
+
+    from continuum.people.models import Person as PersonModel
+
+    edd = timezone.localdate() + dt.timedelta(days=5)
+    PersonModel.objects.filter(pk=family.unborn.pk).update(expected_date_of_delivery=edd)
+    born = timezone.localdate() - dt.timedelta(days=1)
+    form = {"kind": "child", "given_name": "Mia", "family_name": "Smith", "sex": "F",
+            "date_of_birth_0": str(born.day), "date_of_birth_1": str(born.month),
+            "date_of_birth_2": str(born.year)}  # fmt: skip
+    client = login(involved_practitioner)
+    url = reverse("people:household_add_member", args=[family.household.pk])
+    before = PersonModel.objects.count()
+    page = client.post(url, form)
+    assert "Check this person is not already known" in page.content.decode()
+    assert f'href="/people/{family.unborn.pk}/"' in page.content.decode()
+    assert PersonModel.objects.count() == before
+    assert client.post(url, {**form, "confirm_new": "yes"}).status_code == 302
+    assert PersonModel.objects.count() == before + 1
