@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "continuum.governance",
     "continuum.outcomes",
     "continuum.hubs",
+    "continuum.servicedirectory",
     "continuum.linkage",
     "continuum.referrals",
     "continuum.casework",

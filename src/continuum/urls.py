@@ -14,6 +14,7 @@ urlpatterns = [
     path("referrals/", include("continuum.referrals.urls")),
     path("outcomes/", include("continuum.outcomes.urls")),
     path("hubs/", include("continuum.hubs.urls")),
+    path("directory/", include("continuum.servicedirectory.urls")),
     path("casework/", include("continuum.casework.urls")),
     path("api/", api.urls),
 ]

@@ -20,6 +20,7 @@ from continuum.outcomes.tests import matrix as outcomes_matrix
 from continuum.people.models import Person
 from continuum.referrals.tests import matrix as referrals_matrix
 from continuum.referrals.tests import matrix as referrals_matrix
+from continuum.servicedirectory.tests import matrix as servicedirectory_matrix
 
 ANON = "anonymous"
 
@@ -99,6 +100,7 @@ UI.update(referrals_matrix.UI)
 UI.update(linkage_matrix.UI)
 UI.update(hubs_matrix.UI)
 UI.update(outcomes_matrix.UI)
+UI.update(servicedirectory_matrix.UI)
 
 NEW_CHILD = {
     "kind": "child",
