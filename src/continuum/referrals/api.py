@@ -84,9 +84,9 @@ def submit_referral(
     request, payload: ReferralIn, idempotency_key: str = Header(..., alias="Idempotency-Key")
 ):
     user = request.auth
+    child = person_for_user(user, payload.child_id)  # 404 if they may not see the child
     if not access.can_act_on_contact(user):
         raise HttpError(403, "Your role cannot make referrals")
-    child = person_for_user(user, payload.child_id)
     data = payload.dict(exclude={"child_id", "destination_agency_id"})
     if data.get("source") is None:
         data.pop("source")

@@ -311,3 +311,28 @@ def test_close_after_decision(received, front_door_worker, login):
     )
     received.refresh_from_db()
     assert received.status == Status.CLOSED
+
+
+def test_incomplete_new_referral_keeps_one_draft_and_posts_to_it(family, referrer, login):
+    client = login(referrer)
+    response = client.post(
+        reverse("referrals:new", args=[family.twin1.pk]), {"concerns": "Bruise", "submit": "1"}
+    )
+    assert response.status_code == 200
+    assert b"Enter what has been tried so far" in response.content
+    draft = Referral.objects.get(child=family.twin1)
+    assert draft.status == Status.DRAFT
+    assert f'action="{reverse("referrals:edit", args=[draft.pk])}"'.encode() in response.content
+
+
+def test_escalate_command(submitted, front_door_manager, capsys):
+    from django.core.management import call_command
+
+    Referral.objects.filter(pk=submitted.pk).update(
+        acknowledgement_due_at=timezone.now() - dt.timedelta(minutes=5)
+    )
+    call_command("escalate")
+    assert "Escalated 1" in capsys.readouterr().out
+    assert Notification.objects.filter(recipient=front_door_manager).exists()
+    submitted.refresh_from_db()
+    assert submitted.escalated_at is not None
