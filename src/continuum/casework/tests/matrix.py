@@ -205,3 +205,29 @@ UI = {
         APPROVES,
     ),
 }
+
+
+def _visit_body(f) -> dict:
+    return {"date": str(timezone.localdate()), "kind": "phone", "children": []}
+
+
+API = {
+    "api:read_episode": (
+        "get",
+        lambda f: reverse("api:read_episode", args=[episode(f).pk]),
+        None,
+        SEES,
+    ),
+    "api:record_visit": (
+        "post",
+        lambda f: reverse("api:record_visit", args=[episode(f).pk]),
+        _visit_body,
+        {p: 201 if s == 200 else s for p, s in CHANGES.items()},
+    ),
+    "api:read_chronology": (
+        "get",
+        lambda f: reverse("api:read_chronology", args=[episode(f).household_id]),
+        None,
+        SEES,
+    ),
+}

@@ -411,3 +411,37 @@ def test_household_episode_list_and_visit_detail(episode, lead, child):
     assert "Early help" in c.get(reverse("casework:household", args=[episode.household_id])).text
     detail = c.get(reverse("casework:visit", args=[episode.pk, visit.pk]))
     assert "Hello" in detail.text
+
+
+def test_api_episode_visit_and_chronology_use_the_same_gatekeepers(
+    episode, lead, outsider, reader, child
+):
+    import json
+
+    from continuum.directory.tests.factories import api_token_for
+
+    def call(user, method, url, body=None):
+        headers = {"Authorization": f"Bearer {api_token_for(user)}"}
+        if body is None:
+            return getattr(Client(), method)(url, headers=headers)
+        return getattr(Client(), method)(
+            url, data=json.dumps(body), content_type="application/json", headers=headers
+        )
+
+    url = reverse("api:read_episode", args=[episode.pk])
+    assert call(lead, "get", url).json()["child_ids"]
+    assert call(outsider, "get", url).status_code == 404
+    visit_url = reverse("api:record_visit", args=[episode.pk])
+    body = {
+        "date": str(days_ago(0)),
+        "kind": "phone",
+        "children": [{"person_id": child.pk, "seen": False}],
+    }
+    assert call(reader, "post", visit_url, body).status_code == 403
+    assert call(outsider, "post", visit_url, body).status_code == 404
+    created = call(lead, "post", visit_url, body)
+    assert created.status_code == 201
+    early = call(lead, "post", visit_url, {**body, "date": str(days_ago(95))})
+    assert early.status_code == 422
+    chronology = call(lead, "get", reverse("api:read_chronology", args=[episode.household_id]))
+    assert any(item["kind"] == "visit" for item in chronology.json())
