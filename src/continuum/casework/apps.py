@@ -5,3 +5,9 @@ class CaseworkConfig(AppConfig):
     name = "continuum.casework"
     label = "casework"
     verbose_name = "Working with a family: episodes, TAF, plans, visits, chronology"
+
+    def ready(self):
+        from continuum.casework.demo import seed_on_northbrook
+        from continuum.demo.seed import northbrook_seeded
+
+        northbrook_seeded.connect(seed_on_northbrook, dispatch_uid="casework-demo")
