@@ -36,8 +36,8 @@ from continuum.directory.tests.factories import (
 )
 from continuum.governance.models import AccessLevel, InvolvementSource
 from continuum.governance.tests.factories import InvolvementFactory
-from continuum.people import services
 from continuum.people.codes import RelationshipKind, Sex
+from continuum.people.models import Relationship
 from continuum.people.tests.factories import AddressFactory, HouseholdFactory, PersonFactory
 
 TWINS_DOB = dt.date(2021, 3, 4)
@@ -191,38 +191,21 @@ def family(agencies, catchment, involved_practitioner, read_only_partner, volunt
         move_in_date=timezone.localdate() - dt.timedelta(days=14),  # registered a fortnight ago
         expected_date_of_delivery=timezone.localdate() + dt.timedelta(days=60),
     )
-    for child in (twin1, twin2, unborn):
-        services.relationship_record(
-            actor=None,
-            from_person=mother,
-            to_person=child,
-            kind=RelationshipKind.PARENT,
-            lives_with=True,
-            parental_responsibility=True,
-        )
-    for child in (twin1, twin2):
-        services.relationship_record(
-            actor=None,
-            from_person=partner,
-            to_person=child,
-            kind=RelationshipKind.PARTNER_OF_PARENT,
-            lives_with=True,
-        )
-        services.relationship_record(
-            actor=None,
-            from_person=father,
-            to_person=child,
-            kind=RelationshipKind.PARENT,
-            lives_with=False,
-            parental_responsibility=True,
-        )
-    services.relationship_record(
-        actor=None,
-        from_person=twin1,
-        to_person=twin2,
-        kind=RelationshipKind.SIBLING,
-        lives_with=True,
+    # Relationships are inserted in one go (the service and its audit are tested on their own).
+    parent, partner_of_parent, sibling = (
+        RelationshipKind.PARENT,
+        RelationshipKind.PARTNER_OF_PARENT,
+        RelationshipKind.SIBLING,
     )
+    Relationship.objects.bulk_create(
+        [Relationship(from_person=mother, to_person=c, kind=parent, lives_with=True,
+                      parental_responsibility=True) for c in (twin1, twin2, unborn)]
+        + [Relationship(from_person=partner, to_person=c, kind=partner_of_parent, lives_with=True)
+           for c in (twin1, twin2)]
+        + [Relationship(from_person=father, to_person=c, kind=parent, parental_responsibility=True)
+           for c in (twin1, twin2)]
+        + [Relationship(from_person=twin1, to_person=twin2, kind=sibling, lives_with=True)]
+    )  # fmt: skip
     InvolvementFactory(
         agency=agencies.hub,
         household=household,

@@ -141,7 +141,7 @@ def test_sign_in_and_failed_sign_in_are_audited(involved_practitioner, client):
 
 
 def test_verify_passes_on_a_good_chain(family, capsys):
-    assert AuditEvent.objects.count() > 10
+    assert AuditEvent.objects.count() >= 6
     call_command("audit", "verify")
     assert "Audit chain intact" in capsys.readouterr().out
     assert audit_verify().ok
