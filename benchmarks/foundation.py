@@ -666,6 +666,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--reuse", action="store_true", help="keep the database from an earlier run (migrate only)"
     )
+    parser.add_argument(
+        "--seed-only", action="store_true", help="build the database, then stop (measure later)"
+    )
     parser.add_argument("--allow-any-database-name", action="store_true")
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
@@ -701,9 +704,20 @@ def main(argv: list[str] | None = None) -> int:
         analyse_s = analyse()
         seed_info = {
             "seconds": round(seed_s, 1),
+            "date": now_iso(),
+            "load_average_after": [round(x, 2) for x in os.getloadavg()],
             "rows": seed_info["counts"],
             "timings_s": {k: round(v, 1) for k, v in seed_info["timings_s"].items()},
         }
+
+    seed_file = args.output.with_suffix(".seed.json")
+    if seed_info:
+        seed_file.write_text(json.dumps(seed_info, indent=2) + "\n")
+    elif seed_file.exists():  # --reuse: report how the database was built
+        seed_info = {**json.loads(seed_file.read_text()), "reused": True}
+    if args.seed_only:
+        print(f"Seeded; measure with --reuse. Seeding details in {seed_file}")
+        return 0
 
     front_door = User.objects.get(username="bench.frontdoor")
     practitioner = User.objects.get(username="bench.practitioner")

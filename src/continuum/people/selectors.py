@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import reduce
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from continuum.audit.models import AuditAction
 from continuum.audit.services import audit_record
@@ -148,16 +148,41 @@ def _score(
     postcode: str,
     reasons: list[str],
 ) -> float:
+    current = getattr(person, "current_addresses", [])
+    return _score_values(
+        person.date_of_birth,
+        [(row.given_norm, row.family_norm) for row in names],
+        [(pa.address.postcode, pa.address.postcode_sector) for pa in current],
+        given,
+        family,
+        query,
+        postcode,
+        reasons,
+    )
+
+
+def _score_values(
+    date_of_birth: dt.date | None,
+    names: list[tuple[str, str]],
+    current_postcodes: list[tuple[str, str]],
+    given: str,
+    family: str,
+    query: SearchQuery,
+    postcode: str,
+    reasons: list[str],
+) -> float:
+    """The score of one candidate from plain values: (given_norm, family_norm) of each of their
+    names and (postcode, postcode_sector) of their current address."""
     score = 0.0
     if family:
-        best = _name_similarity([(row.given_norm, row.family_norm) for row in names], given, family)
+        best = _name_similarity(names, given, family)
         score += best * 2
         if best > 0.98:
             reasons.append("name matches")
         elif best > _NAME_SIMILAR:
             reasons.append("name is similar")
-    if query.date_of_birth and person.date_of_birth:
-        dob, want = person.date_of_birth, query.date_of_birth
+    if query.date_of_birth and date_of_birth:
+        dob, want = date_of_birth, query.date_of_birth
         if dob == want:
             score += 2
             reasons.append("date of birth matches")
@@ -168,11 +193,10 @@ def _score(
             score += 0.8
             reasons.append("date of birth differs in one part")
     if postcode:
-        current = getattr(person, "current_addresses", [])
-        if any(pa.address.postcode == postcode for pa in current):
+        if any(code == postcode for code, _ in current_postcodes):
             score += 1.5
             reasons.append("lives at the postcode")
-        elif any(pa.address.postcode_sector == postcode[:-2] for pa in current):
+        elif any(sector == postcode[:-2] for _, sector in current_postcodes):
             score += 0.5
             reasons.append("lives nearby")
     return score
@@ -221,20 +245,43 @@ def person_search(user, query: SearchQuery) -> list[SearchHit]:
             pass  # postcode ranks rather than filters: people move
         else:
             filters &= Q(pk__in=at_postcode.values("person_id"))
-    candidates = list(
-        visible.filter(filters)
-        .prefetch_related(_current_address_prefetch(), "names")
-        .order_by("pk")[:_CANDIDATE_CAP]
-    )
-    hits = []
-    for person in candidates:
+    # Score the candidates from plain values, then read in full only the people shown: a common
+    # name can make a couple of thousand candidates, and model instances for each are slow.
+    candidates = visible.filter(filters)
+    fields = ["pk", "family_name", "given_name", "date_of_birth"]
+    if postcode:
+        current = PersonAddress.objects.filter(person=OuterRef("pk"), end_date__isnull=True)
+        candidates = candidates.annotate(
+            current_postcode=Subquery(current.values("address__postcode")[:1]),
+            current_sector=Subquery(current.values("address__postcode_sector")[:1]),
+        )
+        fields += ["current_postcode", "current_sector"]
+    rows = list(candidates.order_by("pk").values_list(*fields)[:_CANDIDATE_CAP])
+    names: dict[int, list[tuple[str, str]]] = {}
+    if family and rows:
+        for person_id, given_norm, family_norm in PersonName.objects.filter(
+            person_id__in=[row[0] for row in rows]
+        ).values_list("person_id", "given_norm", "family_norm"):
+            names.setdefault(person_id, []).append((given_norm, family_norm))
+    scored = []
+    for row in rows:
         reasons: list[str] = []
-        score = _score(person, list(person.names.all()), given, family, query, postcode, reasons)
+        addresses = [(row[4], row[5])] if postcode and row[4] is not None else []
+        score = _score_values(
+            row[3], names.get(row[0], []), addresses, given, family, query, postcode, reasons
+        )
         if family and not any(r.startswith("name") for r in reasons):
             continue
-        hits.append(SearchHit(person=person, score=score, reasons=reasons))
-    hits.sort(key=lambda h: (-h.score, h.person.family_name, h.person.given_name, h.person.pk))
-    hits = hits[:SEARCH_LIMIT]
+        scored.append((-score, row[1], row[2], row[0], score, reasons))
+    scored.sort(key=lambda item: item[:4])
+    scored = scored[:SEARCH_LIMIT]
+    people = Person.objects.prefetch_related(_current_address_prefetch(), "names").in_bulk(
+        [item[3] for item in scored]
+    )
+    hits = [
+        SearchHit(person=people[pk], score=score, reasons=reasons)
+        for _, _, _, pk, score, reasons in scored
+    ]
     audit_record(
         actor=user,
         action=AuditAction.SEARCH,
