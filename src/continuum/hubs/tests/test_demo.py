@@ -1,0 +1,45 @@
+"""The demo seed gives Northbrook a hub timetable, registers, outreach, volunteers, a directory
+and outcome readings."""
+
+from __future__ import annotations
+
+import pytest
+
+from continuum.demo.seed import northbrook_seeded, seed_northbrook
+from continuum.hubs.demo import seed_family_hub_life
+from continuum.hubs.models import (
+    Attendance,
+    HubRegistration,
+    OutreachEntry,
+    Session,
+    VisitDiary,
+    VolunteerMatch,
+)
+from continuum.outcomes.models import Reading
+from continuum.servicedirectory.models import Service
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+
+@pytest.fixture
+def only_hub_demo():
+    """Run only this app's demo receiver (other apps test their own)."""
+    receivers = northbrook_seeded.receivers[:]
+    northbrook_seeded.receivers = []
+    northbrook_seeded.connect(seed_family_hub_life, dispatch_uid="hubs-demo")
+    northbrook_seeded.sender_receivers_cache.clear()
+    yield
+    northbrook_seeded.receivers = receivers
+    northbrook_seeded.sender_receivers_cache.clear()
+
+
+def test_demo_area_has_family_hub_life(only_hub_demo):
+    seed_northbrook(households=400)
+    assert HubRegistration.objects.count() > 20
+    assert Session.objects.filter(status="cancelled").exists() or Session.objects.count() >= 60
+    assert Attendance.objects.count() > 50
+    assert OutreachEntry.objects.exists()
+    assert VolunteerMatch.objects.filter(stage="support").exists()
+    assert VisitDiary.objects.filter(reviewed_at__isnull=True).exists()
+    assert Service.objects.count() == 64
+    assert Reading.objects.values("household").distinct().count() > 100
