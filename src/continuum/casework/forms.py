@@ -510,3 +510,17 @@ class ChronologyEntryForm(GovukForm):
         self.fields["person"].choices = [("", "The whole family")] + [
             (str(p.pk), p.display_name) for p in people
         ]
+
+
+class AttachmentForm(GovukForm):
+    file = forms.FileField(
+        label="Upload a file",
+        help_text="PDF, JPG, PNG, DOCX or TXT, smaller than 10MB",
+        error_messages={"required": "Select a file"},
+    )
+    description = forms.CharField(
+        label="What it is",
+        max_length=200,
+        help_text="For example, school attendance report for autumn term",
+        error_messages={"required": "Say what the file is"},
+    )

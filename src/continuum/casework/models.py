@@ -4,6 +4,8 @@ CIN census date and closure rules) live in `rules.py` and are applied by `servic
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -454,3 +456,41 @@ class ChronologyEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date}: {self.summary[:40]}"
+
+
+def _attachment_path(instance, filename: str) -> str:
+    # A random name: the original is kept in `original_name`, never used on disk.
+    return f"casework/{instance.episode_id}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    """A file on a visit or an assessment. Stored under MEDIA_ROOT (outside the web root, never
+    served by URL) and downloaded only through the episode's gatekeeper."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="attachments")
+    visit = models.ForeignKey(
+        Visit, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"
+    )
+    assessment = models.ForeignKey(
+        Assessment, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"
+    )
+    file = models.FileField(upload_to=_attachment_path, max_length=200)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    description = models.CharField("What it is", max_length=200)
+    uploaded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(visit__isnull=False) & Q(assessment__isnull=True))
+                | (Q(visit__isnull=True) & Q(assessment__isnull=False)),
+                name="attachment_on_one_record",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -464,3 +464,18 @@ def person_chronology(
         agencies=agencies,
         can_add=False,  # manual entries are added on the family's chronology
     )
+
+
+def attachment_for_user(user, episode_id, attachment_id):
+    """The attachment, through the episode's gatekeeper (404 if the family is not visible)."""
+    from continuum.casework.models import Attachment
+
+    episode = episode_for_user(user, episode_id)
+    attachment = Attachment.objects.filter(episode=episode, pk=attachment_id).first()
+    if attachment is None:
+        raise Http404("No file found")
+    audit_record(
+        actor=user, action=AuditAction.EXPORT, object_type="casework.attachment",
+        object_id=attachment.pk, details={"episode": episode.pk},
+    )  # fmt: skip
+    return attachment

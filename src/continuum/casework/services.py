@@ -1002,3 +1002,66 @@ def chronology_add(
 
 
 __all__ = [name for name in dir() if not name.startswith("_")] + ["EpisodeKind"]
+
+
+# --- Attachments --------------------------------------------------------------------------
+
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+# extension -> (content type, the first bytes every such file starts with)
+ATTACHMENT_TYPES = {
+    "pdf": ("application/pdf", (b"%PDF-",)),
+    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        (b"PK\x03\x04",),
+    ),
+    "txt": ("text/plain", ()),
+}
+
+
+def _check_upload(upload) -> str:
+    """The content type of an allowed file, judged by its extension AND its first bytes."""
+    name = upload.name or ""
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if ext not in ATTACHMENT_TYPES:
+        raise ValidationError({"file": "The file must be a PDF, JPG, PNG, DOCX or TXT"})
+    if upload.size > MAX_ATTACHMENT_BYTES:
+        raise ValidationError({"file": "The file must be smaller than 10MB"})
+    if upload.size == 0:
+        raise ValidationError({"file": "The selected file is empty"})
+    content_type, signatures = ATTACHMENT_TYPES[ext]
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    if signatures and not any(head.startswith(s) for s in signatures):
+        raise ValidationError({"file": f"The file is not a real {ext.upper()} file"})
+    if not signatures and b"\x00" in head:
+        raise ValidationError({"file": "The file is not a plain text file"})
+    return content_type
+
+
+@transaction.atomic
+def attachment_add(
+    *, actor, episode: Episode, upload, description: str, visit=None, assessment=None
+):
+    """Attach a file to a visit or an assessment of an open episode."""
+    from continuum.casework.models import Attachment
+
+    rules.episode_is_open(episode)
+    if (visit is None) == (assessment is None):
+        raise ValidationError("Attach the file to one visit or one assessment")
+    if not (description or "").strip():
+        raise ValidationError({"description": "Say what the file is"})
+    content_type = _check_upload(upload)
+    attachment = Attachment(
+        episode=episode, visit=visit, assessment=assessment, original_name=upload.name[-200:],
+        content_type=content_type, size=upload.size, description=description.strip(),
+        uploaded_by=actor,
+    )  # fmt: skip
+    attachment.file.save("upload", upload, save=False)
+    attachment.full_clean()
+    attachment.save()
+    _audit(actor, AuditAction.CREATE, attachment, details={"episode": episode.pk})
+    return attachment

@@ -48,7 +48,22 @@ urlpatterns = [
         views.episode_close_decide,
         name="episode_close_decide",
     ),
+    path(
+        "episodes/<int:episode_id>/visits/<int:visit_id>/attachments/add/",
+        views.visit_attachment_add,
+        name="visit_attachment_add",
+    ),
+    path(
+        "episodes/<int:episode_id>/files/<int:attachment_id>/",
+        views.attachment_download,
+        name="attachment",
+    ),
     path("assessments/<int:assessment_id>/", views.assessment_detail, name="assessment"),
+    path(
+        "assessments/<int:assessment_id>/attachments/add/",
+        views.assessment_attachment_add,
+        name="assessment_attachment_add",
+    ),
     path(
         "assessments/<int:assessment_id>/family/",
         views.assessment_family,

@@ -6,8 +6,9 @@ import csv
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -36,6 +37,7 @@ from continuum.casework.forms import (
     AssessmentFamilyForm,
     AssessmentStartForm,
     AssessmentSubmitForm,
+    AttachmentForm,
     ChronologyEntryForm,
     ChronologyFilterForm,
     ClosureDecisionForm,
@@ -902,3 +904,54 @@ def chronology_add(request, household_id: int):
             messages.success(request, "The event has been added to the chronology")
             return redirect("casework:household_chronology", household_id=household.pk)
     return render(request, "casework/chronology_add.html", {"form": form, "household": household})
+
+
+# --- Attachments --------------------------------------------------------------------------
+
+
+def _attachment_form_page(request, episode, *, visit=None, assessment=None, back: str):
+    form = AttachmentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.attachment_add(
+                actor=request.user, episode=episode, upload=form.cleaned_data["file"],
+                description=form.cleaned_data["description"], visit=visit, assessment=assessment,
+            )  # fmt: skip
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "The file has been attached")
+            return redirect(back)
+    return render(
+        request, "casework/attachment_form.html", {"form": form, "episode": episode, "back": back}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def visit_attachment_add(request, episode_id: int, visit_id: int):
+    episode = episode_for_user(request.user, episode_id, need=Access.EDIT)
+    visit = episode.visits.filter(pk=visit_id).first()
+    if visit is None:
+        raise Http404("No visit found")
+    back = reverse("casework:visit", args=[episode.pk, visit.pk])
+    return _attachment_form_page(request, episode, visit=visit, back=back)
+
+
+@require_http_methods(["GET", "POST"])
+def assessment_attachment_add(request, assessment_id: int):
+    assessment = assessment_for_user(request.user, assessment_id, need=Access.EDIT)
+    episode = episode_for_user(request.user, assessment.episode_id, need=Access.EDIT)
+    back = reverse("casework:assessment", args=[assessment.pk])
+    return _attachment_form_page(request, episode, assessment=assessment, back=back)
+
+
+@require_http_methods(["GET"])
+def attachment_download(request, episode_id: int, attachment_id: int):
+    attachment = selectors.attachment_for_user(request.user, episode_id, attachment_id)
+    response = FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )  # fmt: skip
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

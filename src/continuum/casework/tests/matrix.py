@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -74,6 +75,13 @@ def episode(f) -> Episode:
         unknown_adult="A man in the kitchen",
     )
     services.assessment_start(actor=lead, episode=ep, start_date=_days_ago(30))
+    services.attachment_add(
+        actor=lead,
+        episode=ep,
+        visit=ep.visits.first(),
+        description="School report",
+        upload=SimpleUploadedFile("report.pdf", b"%PDF-1.4 synthetic", "application/pdf"),
+    )
     school = AgencyFactory(code="matrix-school", name="Matrix School")
     services.taf_invite(
         actor=lead,
@@ -197,6 +205,24 @@ UI = {
         lambda f: _u("assessment_sign_off", _submitted(f).pk),
         None,
         APPROVES,
+    ),
+    "casework:visit_attachment_add": (
+        "get",
+        lambda f: _u("visit_attachment_add", episode(f).pk, episode(f).visits.first().pk),
+        None,
+        CHANGES,
+    ),
+    "casework:assessment_attachment_add": (
+        "get",
+        lambda f: _u("assessment_attachment_add", _draft(f).pk),
+        None,
+        CHANGES,
+    ),
+    "casework:attachment": (
+        "get",
+        lambda f: _u("attachment", episode(f).pk, episode(f).attachments.first().pk),
+        None,
+        SEES,
     ),
     "casework:assessment_return": (
         "post",

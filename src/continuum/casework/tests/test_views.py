@@ -445,3 +445,39 @@ def test_api_episode_visit_and_chronology_use_the_same_gatekeepers(
     assert early.status_code == 422
     chronology = call(lead, "get", reverse("api:read_chronology", args=[episode.household_id]))
     assert any(item["kind"] == "visit" for item in chronology.json())
+
+
+def test_attachments_are_validated_and_served_only_through_the_gatekeeper(
+    episode, lead, outsider, reader, child
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from continuum.casework.models import Attachment
+
+    visit = services.visit_record(actor=lead, episode=episode, date=days_ago(1), kind="home",
+                                  present=[], children=[])  # fmt: skip
+    url = reverse("casework:visit_attachment_add", args=[episode.pk, visit.pk])
+    c = client_for(lead)
+    fake_pdf = SimpleUploadedFile("report.pdf", b"MZ\x90\x00 not a pdf", "application/pdf")
+    r = c.post(url, {"file": fake_pdf, "description": "Report"})
+    assert "The file is not a real PDF file" in r.text
+    exe = SimpleUploadedFile("run.exe", b"MZ\x90\x00", "application/octet-stream")
+    assert (
+        "must be a PDF, JPG, PNG, DOCX or TXT"
+        in c.post(url, {"file": exe, "description": "x"}).text
+    )
+    big = SimpleUploadedFile("big.txt", b"a" * (10 * 1024 * 1024 + 1), "text/plain")
+    assert "smaller than 10MB" in c.post(url, {"file": big, "description": "x"}).text
+    pdf = SimpleUploadedFile("report.pdf", b"%PDF-1.4 synthetic report", "application/pdf")
+    assert c.post(url, {"file": pdf, "description": "School report"}).status_code == 302
+    attachment = Attachment.objects.get()
+    assert "report" not in attachment.file.name  # stored under a random name
+    assert "/static/" not in attachment.file.path
+    download = reverse("casework:attachment", args=[episode.pk, attachment.pk])
+    response = c.get(download)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 synthetic report"
+    assert response["Content-Disposition"].startswith("attachment")
+    assert client_for(reader).get(download).status_code == 200
+    assert client_for(reader).post(url, {"description": "x"}).status_code == 403
+    assert client_for(outsider).get(download).status_code == 404
