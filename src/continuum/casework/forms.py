@@ -524,3 +524,17 @@ class AttachmentForm(GovukForm):
         help_text="For example, school attendance report for autumn term",
         error_messages={"required": "Say what the file is"},
     )
+
+
+class ChangeLeadForm(GovukForm):
+    lead_professional = forms.ChoiceField(
+        label="New lead professional",
+        help_text="A member of the Team Around the Family, or a colleague in the lead's agency",
+        error_messages={"required": "Choose the new lead professional"},
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_professional"].choices = [("", "Choose a practitioner")] + [
+            (str(u.pk), _user_label(u)) for u in candidates
+        ]

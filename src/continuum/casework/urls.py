@@ -20,6 +20,7 @@ urlpatterns = [
     path("people/<int:person_id>/chronology/", views.person_chronology, name="person_chronology"),
     path("episodes/<int:episode_id>/", views.episode_detail, name="episode"),
     path("episodes/<int:episode_id>/taf/invite/", views.taf_invite, name="taf_invite"),
+    path("episodes/<int:episode_id>/lead/", views.episode_change_lead, name="change_lead"),
     path("episodes/<int:episode_id>/taf/<int:member_id>/leave/", views.taf_leave, name="taf_leave"),
     path("episodes/<int:episode_id>/visits/new/", views.visit_record, name="visit_record"),
     path("episodes/<int:episode_id>/visits/<int:visit_id>/", views.visit_detail, name="visit"),

@@ -38,6 +38,7 @@ from continuum.casework.forms import (
     AssessmentStartForm,
     AssessmentSubmitForm,
     AttachmentForm,
+    ChangeLeadForm,
     ChronologyEntryForm,
     ChronologyFilterForm,
     ClosureDecisionForm,
@@ -955,3 +956,29 @@ def attachment_download(request, episode_id: int, attachment_id: int):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_http_methods(["GET", "POST"])
+def episode_change_lead(request, episode_id: int):
+    episode = episode_for_user(request.user, episode_id, need=Access.EDIT)
+    require_manage(request.user, episode)
+    candidates = {u.pk: u for u in selectors.taf_users(episode)}
+    for u in User.objects.filter(agency_id=episode.agency_id, is_active=True).select_related(
+        "agency"
+    ):
+        candidates.setdefault(u.pk, u)
+    candidates.pop(episode.lead_professional_id, None)
+    people = sorted(candidates.values(), key=lambda u: (u.last_name, u.first_name))
+    form = ChangeLeadForm(request.POST or None, candidates=people)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.episode_change_lead(
+                actor=request.user, episode=episode,
+                lead_professional=_pick(people, form.cleaned_data["lead_professional"]),
+            )  # fmt: skip
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "The lead professional has been changed")
+            return redirect("casework:episode", episode_id=episode.pk)
+    return render(request, "casework/change_lead.html", {"form": form, "episode": episode})

@@ -143,6 +143,7 @@ UI = {
     ),
     "casework:episode": ("get", _ep("episode"), None, SEES),
     "casework:taf_invite": ("get", _ep("taf_invite"), None, MANAGES),
+    "casework:change_lead": ("get", _ep("change_lead"), None, MANAGES),
     "casework:taf_leave": (
         "post",
         lambda f: _u(

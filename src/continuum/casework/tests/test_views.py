@@ -481,3 +481,17 @@ def test_attachments_are_validated_and_served_only_through_the_gatekeeper(
     assert client_for(reader).get(download).status_code == 200
     assert client_for(reader).post(url, {"description": "x"}).status_code == 403
     assert client_for(outsider).get(download).status_code == 404
+
+
+def test_change_lead_then_the_old_lead_can_leave(episode, lead, colleague, manager):
+    c = client_for(lead)
+    url = reverse("casework:change_lead", args=[episode.pk])
+    assert client_for(colleague).get(url).status_code in (403, 404)
+    r = c.post(url, {"lead_professional": colleague.pk})
+    assert r.status_code == 302
+    episode.refresh_from_db()
+    assert episode.lead_professional == colleague
+    old = TafMember.objects.get(episode=episode, user=lead, left_on__isnull=True)
+    assert c.post(reverse("casework:taf_leave", args=[episode.pk, old.pk])).status_code == 302
+    old.refresh_from_db()
+    assert old.left_on is not None
