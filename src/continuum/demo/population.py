@@ -36,6 +36,11 @@ class Row:
     def __init__(self, **values):
         self.__dict__.update(values)
 
+    @property
+    def pk(self) -> int | None:
+        """The id once saved, as on a model instance."""
+        return self.id
+
 
 class Address(Row):
     pass

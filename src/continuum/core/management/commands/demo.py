@@ -1,5 +1,7 @@
 import time
+from pathlib import Path
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
@@ -43,6 +45,9 @@ class Command(BaseCommand):
             self.stdout.write(f"Ready in {time.perf_counter() - started:.1f}s.")
         self.stdout.write(self.banner(host, port))
         if not no_serve:
+            # Static files are served from the app directories in demo mode; an empty
+            # STATIC_ROOT keeps whitenoise from warning that it is missing.
+            Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
             call_command("serve", host=host, port=port)
 
     def banner(self, host: str, port: int) -> str:
@@ -71,7 +76,7 @@ class Command(BaseCommand):
             f"Open {url} in your browser and sign in as one of these accounts.",
             f"Every demo account has the password: {area.DEMO_PASSWORD}",
             "",
-            "  ".join(h.ljust(w) for h, w in zip(rows[0], widths, strict=True)),
+            "  ".join(h.ljust(w) for h, w in zip(rows[0], widths, strict=True)).rstrip(),
             rule,
         ]
         for row in rows[1:]:

@@ -51,3 +51,7 @@ class Command(BaseCommand):
                 f"{counts['relationships']} relationships, {counts['involvements']} involvements."
             )
         )
+        if result.hook_seconds >= 0.05:
+            self.stdout.write(
+                f"(of which {result.hook_seconds:.1f}s adding other apps' demo records)"
+            )
