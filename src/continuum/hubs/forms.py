@@ -316,3 +316,40 @@ class DiaryForm(GovukForm):
 class ReviewForm(GovukForm):
     diary = forms.IntegerField(widget=forms.HiddenInput)
     comment = forms.CharField(label="Comment (optional)", required=False, max_length=300)
+
+
+class VolunteerProfileForm(GovukForm):
+    skills = forms.CharField(
+        label="Skills",
+        required=False,
+        help_text="Separate them with commas, for example: budgeting, twins",
+    )
+    languages = forms.CharField(
+        label="Languages spoken", required=False, help_text="Separate them with commas"
+    )
+    availability = forms.MultipleChoiceField(
+        label="Days they are available",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[
+            ("mon", "Monday"),
+            ("tue", "Tuesday"),
+            ("wed", "Wednesday"),
+            ("thu", "Thursday"),
+            ("fri", "Friday"),
+            ("sat", "Saturday"),
+            ("sun", "Sunday"),
+        ],
+    )
+    postcode_sector = forms.CharField(
+        label="Postcode sector where they live",
+        required=False,
+        max_length=6,
+        help_text="For example, NB1 4",
+    )
+    dbs_checked_on = GovukDateField(label="Date of the DBS check", required=False)
+    training_completed_on = GovukDateField(label="Date training was completed", required=False)
+
+    @staticmethod
+    def split(value: str) -> list[str]:
+        return [part.strip() for part in (value or "").split(",") if part.strip()]

@@ -637,3 +637,50 @@ def diary_review(*, actor, diary: VisitDiary, comment: str = "") -> VisitDiary:
         changed_fields=["reviewed_at"],
     )
     return diary
+
+
+@transaction.atomic
+def volunteer_profile_save(
+    *,
+    actor,
+    volunteer,
+    skills: list[str],
+    languages: list[str],
+    availability: list[str],
+    postcode_sector: str,
+    dbs_checked_on: dt.date | None,
+    training_completed_on: dt.date | None,
+):
+    """A co-ordinator records a volunteer's skills, languages, availability and checks."""
+    from continuum.hubs.models import VolunteerProfile
+
+    if volunteer.agency_id != actor.agency_id or volunteer.role != "volunteer":
+        raise ValidationError("Choose a volunteer from your scheme")
+    today = timezone.localdate()
+    errors = {}
+    if dbs_checked_on and dbs_checked_on > today:
+        errors["dbs_checked_on"] = "The DBS check date must be today or in the past"
+    if training_completed_on and training_completed_on > today:
+        errors["training_completed_on"] = "The training date must be today or in the past"
+    if errors:
+        raise ValidationError(errors)
+    profile, _ = VolunteerProfile.objects.get_or_create(user=volunteer)
+    profile.skills, profile.languages, profile.availability = skills, languages, availability
+    profile.postcode_sector = postcode_sector.upper().strip()
+    profile.dbs_checked_on, profile.training_completed_on = dbs_checked_on, training_completed_on
+    profile.full_clean()
+    profile.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        object_type="volunteer_profile",
+        object_id=profile.pk,
+        changed_fields=[
+            "skills",
+            "languages",
+            "availability",
+            "dbs_checked_on",
+            "training_completed_on",
+        ],
+    )
+    return profile

@@ -23,4 +23,7 @@ urlpatterns = [
     path("outreach/<int:entry_id>/", views.outreach_entry, name="outreach_entry"),
     path("volunteering/", views.volunteering, name="volunteering"),
     path("volunteering/<int:match_id>/", views.match_detail, name="match"),
+    path(
+        "volunteering/volunteers/<int:user_id>/", views.volunteer_profile, name="volunteer_profile"
+    ),
 ]

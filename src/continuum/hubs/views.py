@@ -580,3 +580,56 @@ def match_detail(request, match_id: int):
             "is_volunteer": match.volunteer_id == request.user.pk,
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def volunteer_profile(request, user_id: int):
+    """A co-ordinator records a volunteer's skills, languages, availability and checks."""
+    if not access.is_coordinator(request.user):
+        raise Http404("Not found")
+    try:
+        volunteer = User.objects.get(
+            pk=int(user_id), agency_id=request.user.agency_id, role="volunteer"
+        )
+    except (User.DoesNotExist, ValueError):
+        raise Http404("Not found") from None
+    profile = getattr(volunteer, "volunteer_profile", None)
+    initial = {}
+    if profile:
+        initial = {
+            "skills": ", ".join(profile.skills),
+            "languages": ", ".join(profile.languages),
+            "availability": profile.availability,
+            "postcode_sector": profile.postcode_sector,
+            "dbs_checked_on": profile.dbs_checked_on,
+            "training_completed_on": profile.training_completed_on,
+        }
+    form = forms.VolunteerProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.volunteer_profile_save(
+                actor=request.user,
+                volunteer=volunteer,
+                skills=form.split(d["skills"]),
+                languages=form.split(d["languages"]),
+                availability=d["availability"],
+                postcode_sector=d["postcode_sector"],
+                dbs_checked_on=d["dbs_checked_on"],
+                training_completed_on=d["training_completed_on"],
+            )
+        except ValidationError as exc:
+            _apply_service_errors(form, exc)
+        else:
+            messages.success(request, f"{volunteer.get_full_name()}'s details have been saved")
+            return redirect("hubs:volunteering")
+    return render(
+        request,
+        "hubs/form.html",
+        {
+            "form": form,
+            "title": f"{volunteer.get_full_name()}: skills and checks",
+            "button": "Save",
+            "back": reverse("hubs:volunteering"),
+        },
+    )

@@ -115,6 +115,15 @@ UI = {
         THIS_HUB,
     ),
     "hubs:volunteering": ("get", lambda f: reverse("hubs:volunteering"), None, VOLUNTEERING),
+    # Only a co-ordinator of the volunteer's own scheme (none among the personas).
+    "hubs:volunteer_profile": (
+        "get",
+        lambda f: reverse(
+            "hubs:volunteer_profile", args=[User.objects.get(username="volunteer").pk]
+        ),
+        None,
+        NONE,
+    ),
     "hubs:match": (
         "get",
         lambda f: reverse("hubs:match", args=[match(f).pk]),

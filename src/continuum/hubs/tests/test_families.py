@@ -353,3 +353,28 @@ def test_volunteering_page_access(scheme, personas, login):
     assert login(personas["volunteer"]).get(reverse("hubs:volunteering")).status_code == 200
     assert login(scheme[0]).get(reverse("hubs:volunteering")).status_code == 200
     assert login(personas["analyst"]).get(reverse("hubs:volunteering")).status_code == 404
+
+
+def test_coordinator_records_a_volunteers_skills_and_checks(scheme, personas, login):
+    coordinator, gujarati, _far = scheme
+    url = reverse("hubs:volunteer_profile", args=[gujarati.pk])
+    client = login(coordinator)
+    assert client.get(url).status_code == 200
+    future = timezone.localdate() + dt.timedelta(days=3)
+    data = {
+        "skills": "budgeting, twins",
+        "languages": "Gujarati, English",
+        "availability": ["tue"],
+        "postcode_sector": "nb1 4",
+        "dbs_checked_on_0": str(future.day),
+        "dbs_checked_on_1": str(future.month),
+        "dbs_checked_on_2": str(future.year),
+    }
+    response = client.post(url, data)
+    assert "The DBS check date must be today or in the past" in response.text
+    data.update(dbs_checked_on_0="1", dbs_checked_on_1="2", dbs_checked_on_2="2026")
+    assert client.post(url, data).status_code == 302
+    profile = VolunteerProfile.objects.get(user=gujarati)
+    assert profile.skills == ["budgeting", "twins"] and profile.postcode_sector == "NB1 4"
+    assert login(gujarati).get(url).status_code == 404
+    assert login(personas["involved_practitioner"]).get(url).status_code == 404
