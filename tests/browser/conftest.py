@@ -162,8 +162,11 @@ def _restore_audit_log(connection) -> None:
             if connection.vendor == "postgresql":
                 cursor.execute(f"ALTER TABLE {_AUDIT_TABLE} ENABLE TRIGGER USER")
             else:
-                for statement in _audit_migration().SQLITE:
-                    cursor.execute(statement)
+                # Another test module's flush helper may have put them back already.
+                cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+                if "audit_event_no_update" not in {row[0] for row in cursor.fetchall()}:
+                    for statement in _audit_migration().SQLITE:
+                        cursor.execute(statement)
         _lifted.discard(connection.alias)
     AuditChainHead.objects.using(connection.alias).get_or_create(pk=1)
 
