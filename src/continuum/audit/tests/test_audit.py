@@ -236,3 +236,29 @@ def test_dpo_page_link_on_person_page(family, dpo, login):
 
 def test_audit_log_of_unknown_person_is_404(family, dpo, login):
     assert login(dpo).get(reverse("audit:person_log", args=[424242])).status_code == 404
+
+
+@pytest.mark.parametrize("index", range(6))
+def test_every_write_page_is_audited(index, family, involved_practitioner, login):
+    from continuum.people.tests.test_views import _writes
+
+    name, url, data = _writes(family)[index]
+    since = _last_seq()
+    response = login(involved_practitioner).post(
+        url, data, headers={"X-Request-ID": f"req-write-{index:04d}"}
+    )
+    assert response.status_code == 302, name
+    writes = [e for e in _new_events(since) if e.action in (AuditAction.CREATE, AuditAction.UPDATE)]
+    assert writes, name
+    for event in writes:
+        assert (event.actor_id, event.agency_id, event.role) == (
+            involved_practitioner.pk,
+            involved_practitioner.agency_id,
+            "practitioner",
+        )
+        assert event.request_id == f"req-write-{index:04d}"
+        assert (
+            event.changed_fields
+            or event.action == AuditAction.CREATE
+            or event.object_type == "household"
+        )

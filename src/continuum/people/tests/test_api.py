@@ -165,3 +165,14 @@ def test_openapi_document_lists_the_people_endpoints(client):
     paths = response.json()["paths"]
     assert "/api/people" in paths
     assert set(paths["/api/people"]) >= {"get", "post"}
+
+
+def test_token_of_a_deactivated_user_is_refused(family, involved_practitioner, client):
+    raw = api_token_for(involved_practitioner)
+    involved_practitioner.is_active = False
+    involved_practitioner.save(update_fields=["is_active"])
+    response = client.get(
+        reverse("api:read_person", args=[family.mother.pk]),
+        headers={"Authorization": f"Bearer {raw}"},
+    )
+    assert response.status_code == 401
