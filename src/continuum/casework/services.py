@@ -22,7 +22,6 @@ from continuum.casework.codes import (
     ActionStatus,
     AssessmentStatus,
     ChronologyKind,
-    EpisodeKind,
     EpisodeStatus,
 )
 from continuum.casework.models import (
@@ -1000,8 +999,6 @@ def chronology_add(
     _audit(actor, AuditAction.CREATE, entry, details={"household": household.pk})
     return entry
 
-
-__all__ = [name for name in dir() if not name.startswith("_")] + ["EpisodeKind"]
 
 
 # --- Attachments --------------------------------------------------------------------------
