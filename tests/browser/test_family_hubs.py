@@ -144,3 +144,33 @@ def test_a_volunteer_sees_only_their_matched_family(new_page, a11y, hub):
     response = page.goto(f"/people/households/{hub.families[1].pk}/")
     assert response.status == 404
     a11y.check(page, label="not found")
+
+
+def test_a_familys_journey_and_the_outcomes_report_are_accessible(new_page, a11y, hub):
+    from continuum.outcomes import services as outcomes
+    from continuum.outcomes.models import Instrument
+
+    instrument = Instrument.objects.get(code="continuum-family-outcomes")
+    household = hub.families[0]
+    today = timezone.localdate()
+    for days, stage, value in ((120, "start", 3), (30, "review", 6)):
+        outcomes.reading_record(
+            actor=hub.worker,
+            household=household,
+            instrument=instrument,
+            stage=stage,
+            taken_on=today - dt.timedelta(days=days),
+            scores={a.code: value for a in instrument.areas.all()},
+        )
+    page = new_page()
+    a11y.watch(page)
+    sign_in(page, a11y, hub.worker)
+    page.goto(f"/people/households/{household.pk}/")
+    a11y.check(page, label="household")
+    page.get_by_role("link", name="Outcomes journey").click()
+    expect(page.get_by_role("img", name=re.compile("Radar chart"))).to_be_visible()
+    expect(page.get_by_role("img", name=re.compile("Line chart"))).to_be_visible()
+    a11y.check(page, label="journey")
+    page.get_by_role("link", name="Outcomes", exact=True).click()
+    expect(page.get_by_role("heading", name="Is anyone better off?")).to_be_visible()
+    a11y.check(page, label="outcomes report")
