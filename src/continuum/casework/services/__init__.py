@@ -1,0 +1,62 @@
+"""Writes for casework. Keyword-only, typed, atomic, validated, audited in the same transaction;
+status changes are named services that check the from-state and record a transition."""
+
+from __future__ import annotations
+
+from continuum.casework.services.assessments import (
+    assessment_return,
+    assessment_sign_off,
+    assessment_start,
+    assessment_submit,
+    assessment_update,
+)
+from continuum.casework.services.episodes import (
+    episode_approve_closure,
+    episode_change_lead,
+    episode_open,
+    episode_reject_closure,
+    episode_request_closure,
+    taf_invite,
+    taf_leave,
+)
+from continuum.casework.services.plans import (
+    action_add,
+    action_update,
+    plan_create,
+    plan_update,
+    review_record,
+)
+from continuum.casework.services.records import (
+    ATTACHMENT_TYPES,
+    MAX_ATTACHMENT_BYTES,
+    attachment_add,
+    chronology_add,
+    prompt_resolve,
+    visit_record,
+)
+
+__all__ = [
+    "ATTACHMENT_TYPES",
+    "MAX_ATTACHMENT_BYTES",
+    "action_add",
+    "action_update",
+    "assessment_return",
+    "assessment_sign_off",
+    "assessment_start",
+    "assessment_submit",
+    "assessment_update",
+    "attachment_add",
+    "chronology_add",
+    "episode_approve_closure",
+    "episode_change_lead",
+    "episode_open",
+    "episode_reject_closure",
+    "episode_request_closure",
+    "plan_create",
+    "plan_update",
+    "prompt_resolve",
+    "review_record",
+    "taf_invite",
+    "taf_leave",
+    "visit_record",
+]
