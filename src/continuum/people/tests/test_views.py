@@ -140,7 +140,7 @@ def test_name_change_keeps_the_old_name_searchable(family, involved_practitioner
 
 
 def test_record_a_relationship(family, involved_practitioner, login):
-    name, url, data = _writes(family)[1]
+    _name, url, data = _writes(family)[1]
     response = login(involved_practitioner).post(url, data)
     assert response.status_code == 302
     rel = Relationship.objects.get(from_person=family.partner, to_person=family.unborn)
@@ -151,7 +151,7 @@ def test_record_a_relationship(family, involved_practitioner, login):
 
 
 def test_move_the_whole_household(family, involved_practitioner, login):
-    name, url, data = _writes(family)[2]
+    _name, url, data = _writes(family)[2]
     response = login(involved_practitioner).post(url, data)
     assert response.status_code == 302
     for member in family.members:
@@ -168,7 +168,7 @@ def test_move_the_whole_household(family, involved_practitioner, login):
 
 
 def test_correct_an_address(family, involved_practitioner, login):
-    name, url, data = _writes(family)[3]
+    _name, url, data = _writes(family)[3]
     response = login(involved_practitioner).post(url, data)
     assert response.status_code == 302
     assert Address.objects.get(pk=family.address.pk).line1 == "12a Mill Lane"
@@ -186,7 +186,7 @@ def test_correct_without_a_current_address_goes_to_move(family, involved_practit
 
 
 def test_add_a_member_to_the_household(family, involved_practitioner, login):
-    name, url, data = _writes(family)[4]
+    _name, url, data = _writes(family)[4]
     response = login(involved_practitioner).post(url, data)
     assert response.status_code == 302
     lily = Person.objects.get(given_name="Lily")
