@@ -109,7 +109,7 @@ def _models_to_reset() -> list[type[models.Model]]:
             if targets & chosen:
                 chosen.add(model)
                 changed = True
-    # User's group and permission link tables live in the "directory" app.
+    # This includes the auto-created link tables of users to groups and permissions.
     return sorted(chosen, key=lambda m: m._meta.label)
 
 
@@ -481,16 +481,17 @@ def seed_northbrook(
         )
     started = time.perf_counter()
     today = today or timezone.localdate()
-    if database_has_data():
-        if not reset:
-            raise SeedRefused(
-                "Refusing to seed: the database already has agencies, people or demo accounts. "
-                "Use --reset to delete all personal data and the directory first."
-            )
-        reset_area()
     rng = random.Random(random_seed)
     counts: Counter = Counter()
+    # One transaction: if anything fails, the reset is undone too and the old data stays.
     with transaction.atomic():
+        if database_has_data():
+            if not reset:
+                raise SeedRefused(
+                    "Refusing to seed: the database already has agencies, people or demo "
+                    "accounts. Use --reset to delete all personal data and the directory first."
+                )
+            reset_area()
         catchments = {}
         for c in area.CATCHMENTS:
             catchment = CatchmentArea(
