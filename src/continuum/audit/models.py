@@ -52,6 +52,12 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_type} {self.object_id}"
 
+    @property
+    def role_label(self) -> str:
+        from continuum.directory.models import Role
+
+        return Role(self.role).label if self.role in Role.values else self.role
+
     def payload(self) -> dict:
         """The fields the hash covers, in a canonical form."""
         return {

@@ -5,3 +5,9 @@ class LinkageConfig(AppConfig):
     name = "continuum.linkage"
     label = "linkage"
     verbose_name = "Linkage: agency records, identity resolution, merge and unmerge"
+
+    def ready(self):
+        from continuum.demo.seed import northbrook_seeded
+        from continuum.linkage.demo import seed_on_northbrook
+
+        northbrook_seeded.connect(seed_on_northbrook, dispatch_uid="linkage-demo")

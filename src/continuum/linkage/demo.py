@@ -65,11 +65,12 @@ def _row(person: Person, record_id: str) -> dict[str, str]:
 def _with_errors(rng: random.Random, row: dict, person: Person, nick: dict) -> dict:
     """One or two of the ways agencies record the same person differently."""
     row = dict(row)
-    # Most records differ in one or two ways; one in eight is hard to place (a nickname, a
-    # slip in the surname, an old address, day and month swapped and no NHS number or UPN):
-    # the model is unsure of those, and they go to the review queue.
-    if rng.random() < 0.125:
-        kinds = ["nickname", "typo", "old_address", "no_nhs", "swap_dob"]
+    # Most records differ in one or two ways; one in four is hard to place (a nickname, a
+    # slip in the surname, an old address, day and month swapped and no NHS number or UPN; or
+    # just an initial and an old address): the model is unsure of those, and they go to review.
+    if rng.random() < 0.25:
+        kinds = rng.choice([["nickname", "typo", "old_address", "no_nhs", "swap_dob"],
+                            ["initial", "old_address", "no_nhs"]])  # fmt: skip
         row["upn"] = ""
     else:
         kinds = rng.sample(
@@ -78,7 +79,9 @@ def _with_errors(rng: random.Random, row: dict, person: Person, nick: dict) -> d
         )  # fmt: skip
     for kind in kinds:
         given = (row["given_name"] or "").lower()
-        if kind == "nickname" and nick.get(given):
+        if kind == "initial" and given:
+            row["given_name"] = given[0].upper()
+        elif kind == "nickname" and nick.get(given):
             row["given_name"] = rng.choice(nick[given]).title()
         elif kind == "typo":
             row["family_name"] = _typo(rng, row["family_name"])
@@ -136,10 +139,19 @@ def _csv(rows: list[dict]) -> bytes:
     return out.getvalue().encode()
 
 
-def seed_agency_extracts(*, random_seed: int = 2026, per_agency: int = 120) -> list[ImportJob]:
+def seed_on_northbrook(*, population, today, rng: random.Random, **_kw) -> None:
+    """Receiver of `continuum.demo.seed.northbrook_seeded`: about 80 records per agency for the
+    full area, fewer for the small areas the tests build."""
+    per_agency = max(2, min(80, len(population.households) // 50))
+    seed_agency_extracts(random_seed=rng.randrange(1_000_000), per_agency=per_agency, today=today)
+
+
+def seed_agency_extracts(
+    *, random_seed: int = 2026, per_agency: int = 120, today: dt.date | None = None
+) -> list[ImportJob]:
     """Build and import one extract each from health visiting, a school and the police."""
     rng = random.Random(random_seed)
-    today = dt.date.today()
+    today = today or dt.date.today()
     analyst = User.objects.filter(role=Role.ANALYST).order_by("pk").first()
     if analyst is None:
         return []

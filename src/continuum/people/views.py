@@ -175,7 +175,7 @@ def person_edit(request, person_id: int):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET"])
 def household_detail(request, household_id: int):
     record = selectors.household_record(request.user, household_id)
     return render(

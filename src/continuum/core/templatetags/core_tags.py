@@ -43,3 +43,16 @@ def querystring_with(context, **kwargs):
     for key, value in kwargs.items():
         params[key] = value
     return params.urlencode()
+
+
+@register.filter
+def field_label(name: str) -> str:
+    """A person field's label for people to read: "known_as" → "Known as"."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    from continuum.people.models import Person
+
+    try:
+        return str(Person._meta.get_field(name).verbose_name).capitalize()
+    except FieldDoesNotExist:  # not a Person field: make the code readable
+        return name.replace("_", " ").capitalize()
