@@ -253,6 +253,7 @@ class Referral(models.Model):
             models.Index(
                 fields=["destination_agency", "status", "rag_due_at"], name="referral_queue_idx"
             ),
+            # (PostgreSQL also has referral_open_queue_idx for the queue: migration 0003.)
             models.Index(fields=["child", "submitted_at"], name="referral_child_idx"),
             models.Index(fields=["submitted_at"], name="referral_submitted_idx"),
         ]

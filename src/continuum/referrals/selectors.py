@@ -31,6 +31,22 @@ from continuum.referrals.models import (
 )
 
 QUEUE_PAGE_SIZE = 50
+_QUEUE_FIELDS = (
+    "reference",
+    "status",
+    "destination",
+    "rag",
+    "rag_due_at",
+    "decision_due_at",
+    "submitted_at",
+    "acknowledgement_due_at",
+    "escalated_at",
+    "child__kind",
+    "child__given_name",
+    "child__known_as",
+    "child__family_name",
+    "referrer_agency__name",
+)
 
 
 def current_levels() -> list[NeedLevel]:
@@ -90,7 +106,8 @@ def front_door_queue(user, *, page: int = 1, rag: str = "", now: dt.datetime | N
     qs = (
         access.contacts_visible_to(user)
         .filter(status__in=OPEN_STATUSES)
-        .select_related("child", "referrer_agency", "received_by")
+        .select_related("child", "referrer_agency")
+        .only(*_QUEUE_FIELDS)  # narrow rows: the queue never shows the free text
     )
     if rag in Rag.values:
         qs = qs.filter(rag=rag)
@@ -324,39 +341,42 @@ def register_report(qs: QuerySet[Referral], *, now: dt.datetime | None = None) -
         }
         for row in decided.values("outcome").annotate(n=Count("pk")).order_by("-n")
     ]
-    re_referrals = qs.filter(_re_referral_subquery()).count()
-    timeliness = []
-    received = qs.exclude(received_at=None)
+    # One pass over the referrals for every count below (conditional aggregation).
+    decided_with = Q(received_at__isnull=False, decided_at__isnull=False)
+    sums: dict[str, Count] = {
+        "total": Count("pk"),
+        "overdue_open": Count(
+            "pk",
+            filter=Q(status__in=OPEN_STATUSES)
+            & (Q(rag_due_at__lt=now) | Q(decision_due_at__lt=now)),
+        ),
+        "decision_n": Count("pk", filter=decided_with & Q(decision_due_at__isnull=False)),
+        "decision_on_time": Count(
+            "pk", filter=decided_with & Q(decided_at__lte=F("decision_due_at"))
+        ),
+    }
     for rag in Rag.values:
-        with_target = received.filter(rag=rag, rag_due_at__isnull=False, decided_at__isnull=False)
-        n = with_target.count()
-        on_time = with_target.filter(decided_at__lte=F("rag_due_at")).count()
-        timeliness.append(
-            {
-                "target": f"RAG {rag}",
-                "decided": n,
-                "on_time": on_time,
-                "percent": round(100 * on_time / n, 1) if n else None,
-            }
-        )
-    with_decision_target = received.filter(decision_due_at__isnull=False, decided_at__isnull=False)
-    n = with_decision_target.count()
-    on_time = with_decision_target.filter(decided_at__lte=F("decision_due_at")).count()
-    timeliness.append(
-        {
-            "target": "Decision within 1 working day",
+        target = decided_with & Q(rag=rag, rag_due_at__isnull=False)
+        sums[f"{rag}_n"] = Count("pk", filter=target)
+        sums[f"{rag}_on_time"] = Count("pk", filter=target & Q(decided_at__lte=F("rag_due_at")))
+    totals = qs.aggregate(**sums)
+
+    def _row(target: str, key: str) -> dict:
+        n, on_time = totals[f"{key}_n"], totals[f"{key}_on_time"]
+        return {
+            "target": target,
             "decided": n,
             "on_time": on_time,
             "percent": round(100 * on_time / n, 1) if n else None,
         }
-    )
-    overdue_open = (
-        qs.filter(status__in=OPEN_STATUSES)
-        .filter(Q(rag_due_at__lt=now) | Q(decision_due_at__lt=now))
-        .count()
-    )
+
+    timeliness = [_row(f"RAG {rag}", rag) for rag in Rag.values]
+    timeliness.append(_row("Decision within 1 working day", "decision"))
+    # a semi-join, which the planner runs far faster than the same test inside the aggregate
+    re_referrals = qs.filter(_re_referral_subquery()).count()
+    overdue_open = totals["overdue_open"]
     return RegisterReport(
-        total=qs.count(),
+        total=totals["total"],
         by_source_destination=by_sd,
         outcomes=outcomes,
         re_referrals=re_referrals,

@@ -336,3 +336,15 @@ def test_escalate_command(submitted, front_door_manager, capsys):
     assert Notification.objects.filter(recipient=front_door_manager).exists()
     submitted.refresh_from_db()
     assert submitted.escalated_at is not None
+
+
+def test_queue_query_count_does_not_grow_with_contacts(
+    family, referrer, front_door_worker, login, django_assert_max_num_queries
+):
+    for _ in range(12):
+        r = services.referral_create(actor=referrer, child=family.twin1, data=dict(COMPLETE))
+        services.referral_submit(actor=referrer, referral=r)
+    client = login(front_door_worker)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("referrals:queue"))
+    assert response.content.count(b"/referrals/contacts/") == 12
