@@ -140,9 +140,9 @@ def _csv(rows: list[dict]) -> bytes:
 
 
 def seed_on_northbrook(*, population, today, rng: random.Random, **_kw) -> None:
-    """Receiver of `continuum.demo.seed.northbrook_seeded`: about 80 records per agency for the
+    """Receiver of `continuum.demo.seed.northbrook_seeded`: about 50 records per agency for the
     full area, fewer for the small areas the tests build."""
-    per_agency = max(2, min(80, len(population.households) // 50))
+    per_agency = max(2, min(50, len(population.households) // 80))
     seed_agency_extracts(random_seed=rng.randrange(1_000_000), per_agency=per_agency, today=today)
 
 

@@ -227,6 +227,7 @@ def _person_from_row(*, actor, agency, row: dict) -> Person:
         previous_names=previous,
         agency=agency,
         involvement_source=InvolvementSource.DATA_SHARING,
+        involvement_access=AccessLevel.READ,  # an agency's extract shares, it does not edit
         reason=f"Record received from {agency.name}",
     )
 

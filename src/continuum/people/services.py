@@ -156,6 +156,7 @@ def person_create(
     reason: str = "Registered the person",
     agency=None,
     involvement_source: str = InvolvementSource.REGISTRATION,
+    involvement_access: str = AccessLevel.EDIT,
 ) -> Person:
     """Create a person, give the agency (by default the actor's) a legitimate relationship
     with them, and audit it."""
@@ -183,7 +184,7 @@ def person_create(
         Involvement.objects.create(
             agency_id=agency_id,
             person=person,
-            access=AccessLevel.EDIT,
+            access=involvement_access,
             source=involvement_source,
             reason=reason,
             started_by=actor,

@@ -271,3 +271,11 @@ def seed_referrals(
                 decided_at=Referral.objects.get(pk=referral.pk).decided_at + dt.timedelta(days=2)
             )
     return {"referrals": Referral.objects.exclude(status=Status.DRAFT).count(), "made": made}
+
+
+def seed_on_northbrook(*, population, today, rng, **_kw) -> None:
+    """Receiver of `continuum.demo.seed.northbrook_seeded`: the front door's traffic (open
+    contacts in every RAG state, past decisions of every kind, re-referrals) for the demo area;
+    a handful for the small areas the tests build."""
+    count = max(4, min(80, len(population.households) // 50))
+    seed_referrals(count=count, seed=rng.randrange(1_000_000))
