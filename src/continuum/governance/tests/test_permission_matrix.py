@@ -19,7 +19,6 @@ from continuum.linkage.tests import matrix as linkage_matrix
 from continuum.outcomes.tests import matrix as outcomes_matrix
 from continuum.people.models import Person
 from continuum.referrals.tests import matrix as referrals_matrix
-from continuum.referrals.tests import matrix as referrals_matrix
 from continuum.servicedirectory.tests import matrix as servicedirectory_matrix
 
 ANON = "anonymous"
@@ -96,7 +95,6 @@ UI = {
 
 UI.update(casework_matrix.UI)
 UI.update(referrals_matrix.UI)
-UI.update(referrals_matrix.UI)
 UI.update(linkage_matrix.UI)
 UI.update(hubs_matrix.UI)
 UI.update(outcomes_matrix.UI)
@@ -150,9 +148,9 @@ API = {
 }
 
 API.update(linkage_matrix.API)
+API.update(casework_matrix.API)
+API.update(referrals_matrix.API)
 API.update(hubs_matrix.API)
-API.update(referrals_matrix.API)
-API.update(referrals_matrix.API)
 # Routes deliberately outside the matrix, each tested on its own in core/tests/test_auth_views.py:
 EXEMPT = {
     "home",  # redirects to search; needs only sign-in
@@ -162,7 +160,6 @@ EXEMPT = {
     "api:openapi-view",  # interactive docs for the same
     "api:api-root",  # redirects to the docs
 }
-EXEMPT |= referrals_matrix.EXEMPT
 EXEMPT |= referrals_matrix.EXEMPT
 
 
