@@ -189,6 +189,11 @@ class Referral(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="follow_ons",
         help_text="The referral this one steps up or down from; its history comes with it.",
     )  # fmt: skip
+    episode = models.ForeignKey(
+        "casework.Episode", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="step_up_referrals",
+        help_text="The casework episode this referral steps up from, when made from one.",
+    )  # fmt: skip
     idempotency_key = models.CharField(max_length=100, blank=True)
 
     created_at = models.DateTimeField(default=timezone.now)

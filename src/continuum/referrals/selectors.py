@@ -54,6 +54,107 @@ def current_levels() -> list[NeedLevel]:
     return list(framework.levels.all()) if framework else []
 
 
+# --- step-up from a casework episode ------------------------------------------------------------
+
+
+@dataclass
+class EpisodeStepUp:
+    """What a step-up referral carries from the episode: the episode and the form's answers."""
+
+    episode: object
+    initial: dict
+
+
+def _lines(*parts: str) -> str:
+    return "\n\n".join(p.strip() for p in parts if p and p.strip())
+
+
+def episode_step_up(user, episode_id, child) -> EpisodeStepUp | None:
+    """The referral form's answers pre-filled from a casework episode the user may see, about a
+    child in that episode. None (a plain form, and nothing about the episode) when the id is not
+    a number, the user may not see the episode, or the child is not in it. The read is audited."""
+    from django.http import Http404
+
+    from continuum.casework.access import episode_for_user
+    from continuum.casework.codes import ActionStatus
+    from continuum.casework.models import Plan, VisitChild
+
+    try:
+        episode = episode_for_user(user, episode_id)
+    except Http404:
+        return None
+    if not episode.children.filter(person_id=child.pk).exists():
+        return None
+    audit_record(
+        actor=user,
+        action=AuditAction.VIEW,
+        object_type="casework.episode",
+        object_id=episode.pk,
+        reason="Step-up referral to the front door",
+        details={"child_id": child.pk},
+    )
+    lead = episode.lead_professional
+    opened = (
+        f"Stepped up from the {episode.get_kind_display().lower()} episode led by "
+        f"{lead.get_full_name() or lead.username} ({episode.agency.name}), open since "
+        f"{episode.start_date:%-d %B %Y}, level of need {episode.level_of_need}."
+    )
+    assessment = episode.assessments.order_by("-start_date", "-pk").first()
+    summary = needs = parents_view = wishes = ""
+    if assessment is not None:
+        summary = f"Assessment ({assessment.start_date:%-d %B %Y}): {assessment.summary}".strip()
+        if not assessment.summary.strip():
+            summary = ""
+        parents_view = assessment.parents_view
+        entries = [
+            f"- {e.get_domain_display()}, {e.dimension.replace('_', ' ')}: {e.needs.strip()}"
+            for e in assessment.entries.filter(Q(person_id=child.pk) | Q(person__isnull=True))
+            .exclude(needs="")
+            .order_by("domain", "dimension", "pk")
+        ]
+        if entries:
+            needs = "Needs identified:\n" + "\n".join(entries)
+        voice = assessment.children.filter(person_id=child.pk).first()
+        wishes = voice.wishes_and_feelings if voice else ""
+    plan_lines = []
+    plan = Plan.objects.filter(episode=episode).first()
+    if plan is not None:
+        plan_lines.append(f"Plan agreed {plan.start_date:%-d %B %Y}. Outcomes sought: "
+                          f"{plan.outcomes_sought.strip()}")  # fmt: skip
+        for action in plan.actions.select_related("owner_user__agency", "owner_person"):
+            plan_lines.append(
+                f"- {action.description} ({action.owner_name}, due {action.due_date:%-d %b %Y}): "
+                f"{ActionStatus(action.status).label.lower()}"
+            )
+        review = plan.reviews.order_by("-review_date", "-pk").first()
+        if review is not None:
+            plan_lines.append(f"Last review {review.review_date:%-d %B %Y}: {review.what_changed}")
+    visits = episode.visits.count()
+    if visits:
+        plan_lines.append(f"{visits} visit{'s' if visits != 1 else ''} or contacts recorded.")
+    said = (
+        VisitChild.objects.filter(visit__episode=episode, person_id=child.pk)
+        .exclude(child_said="")
+        .select_related("visit")
+        .order_by("-visit__date", "-pk")
+        .first()
+    )
+    child_views = _lines(
+        f"In the assessment: {wishes}" if wishes.strip() else "",
+        f"At a visit on {said.visit.date:%-d %B %Y}: {said.child_said}" if said else "",
+    )
+    initial = {
+        "source": ReferralSource.LA_EARLY_HELP,
+        "destination": Destination.FRONT_DOOR,
+        "concerns": _lines(opened, summary, needs),
+        "what_has_been_tried": "\n".join(plan_lines),
+        "child_views": child_views,
+        "parents_views": parents_view,
+        "referrer_level": str(episode.level_of_need) if episode.level_of_need else None,
+    }
+    return EpisodeStepUp(episode=episode, initial=initial)
+
+
 # --- the referrer's side ------------------------------------------------------------------------
 
 

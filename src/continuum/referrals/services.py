@@ -206,20 +206,31 @@ def _new_reference() -> str:
 
 @transaction.atomic
 def referral_create(
-    *, actor: User, child: Person, data: dict | None = None, idempotency_key: str = ""
+    *,
+    actor: User,
+    child: Person,
+    data: dict | None = None,
+    idempotency_key: str = "",
+    episode=None,
 ) -> Referral:
-    """A draft referral about a child the actor may see (the caller used the gatekeeper)."""
+    """A draft referral about a child the actor may see (the caller used the gatekeeper).
+
+    `episode`: the casework episode this referral steps up from (the caller checked the actor
+    may see it); the child must be in it."""
     if not actor.agency_id:
         raise ValidationError("Only staff of an agency can make a referral")
+    if episode is not None and not episode.children.filter(person_id=child.pk).exists():
+        raise ValidationError("This child is not in the episode the referral steps up from")
     data = dict(data or {})
     referral = Referral(
         reference=_new_reference(),
         child=child,
-        household=_current_household(child),
+        household=_current_household(child) or (episode.household if episode else None),
         referrer=actor,
         referrer_agency_id=actor.agency_id,
         source=SOURCE_FOR_AGENCY.get(actor.agency.kind, ReferralSource.OTHER),
         idempotency_key=idempotency_key,
+        episode=episode,
     )
     for name in DRAFT_FIELDS:
         if name in data and data[name] is not None:
@@ -235,7 +246,7 @@ def referral_create(
         object_type="referral",
         object_id=referral.pk,
         changed_fields=[n for n in DRAFT_FIELDS if data.get(n) not in (None, "")],
-        details={"child_id": child.pk},
+        details={"child_id": child.pk, **({"episode_id": episode.pk} if episode else {})},
     )
     return referral
 

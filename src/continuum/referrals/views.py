@@ -57,12 +57,12 @@ def my_referrals(request):
     )
 
 
-def _save_referral(request, form, *, child=None, referral=None):
+def _save_referral(request, form, *, child=None, referral=None, episode=None):
     """Save the draft, then submit it if the user pressed Submit. Returns a redirect or None."""
     try:
         if referral is None:
             referral = services.referral_create(
-                actor=request.user, child=child, data=form.draft_data()
+                actor=request.user, child=child, data=form.draft_data(), episode=episode
             )
         else:
             referral = services.referral_update_draft(
@@ -97,9 +97,16 @@ def referral_new(request, person_id: int):
         "destination": Destination.FRONT_DOOR,
         "urgency": "routine",
     }
+    # Step-up from casework: pre-filled from an episode the user may see (else a plain form).
+    step_up = None
+    if request.GET.get("from_episode"):
+        step_up = selectors.episode_step_up(request.user, request.GET["from_episode"], child)
+    if step_up is not None:
+        initial.update(step_up.initial)
+    episode = step_up.episode if step_up else None
     form = ReferralForm(request.POST or None, initial=initial, levels=selectors.current_levels())
     if request.method == "POST" and form.is_valid():
-        response, referral = _save_referral(request, form, child=child)
+        response, referral = _save_referral(request, form, child=child, episode=episode)
         if response:
             return response
         if referral is not None:
@@ -110,6 +117,7 @@ def referral_new(request, person_id: int):
                     "form": form,
                     "record": person_record(request.user, child.pk),
                     "referral": referral,
+                    "episode": referral.episode,
                     "levels": selectors.current_levels(),
                     "nav": "referrals",
                 },
@@ -121,6 +129,7 @@ def referral_new(request, person_id: int):
         {
             "form": form,
             "record": record,
+            "episode": episode,
             "levels": selectors.current_levels(),
             "nav": "referrals",
         },
@@ -147,6 +156,7 @@ def referral_edit(request, referral_id: int):
             "form": form,
             "record": person_record(request.user, referral.child_id),
             "referral": referral,
+            "episode": referral.episode,
             "levels": selectors.current_levels(),
             "nav": "referrals",
         },
