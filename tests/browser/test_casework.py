@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - the browser fixtures are imported by name and requested as parameters
 """Browser journeys for issue 5 with three agencies (family hub, school, health visiting), an
 axe-core check on every page, and the quick visit record on a phone-sized screen, counting page
 loads and form interactions. Uses the project's browser fixtures (tests/browser/conftest.py):
@@ -15,16 +14,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from continuum.casework.models import Episode, Visit
-from tests.browser.conftest import (  # noqa: F401 - pytest fixtures used by name
-    _audit_log_flushable,
-    _user,
-    a11y,
-    browser,
-    new_page,
-    page,
-    sign_in,
-    sign_out,
-)
+from tests.browser.conftest import _user, sign_in, sign_out
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 375, "height": 667}

@@ -148,7 +148,7 @@ def test_the_second_of_two_simultaneous_edits_is_refused_with_what_changed(
         "Someone else changed this record while you were editing it"
     )
     conflict = second.locator("#conflict")
-    expect(conflict.get_by_role("row").filter(has_text="known_as")).to_contain_text("Mai")
+    expect(conflict.get_by_role("row").filter(has_text="Known as")).to_contain_text("Mai")
 
     # Nothing was silently overwritten: the first change stands, the second was not saved.
     northbrook.child.refresh_from_db()
