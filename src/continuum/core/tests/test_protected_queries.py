@@ -19,7 +19,8 @@ PROTECTED = {
     "Relationship", "AgencyIdentifier", "Involvement", "SourceRecord", "MatchReview",
 }  # fmt: skip
 ALLOWED_FILES = {"selectors.py", "access.py", "services.py", "matching.py", "demo.py"}
-ALLOWED_DIRS = {"migrations", "tests", "demo"}
+# A services.py (or selectors.py …) past ~700 lines becomes a package of the same name.
+ALLOWED_DIRS = {"migrations", "tests", "demo", "services", "selectors", "access"}
 ROOT = Path(continuum.__file__).parent
 
 
