@@ -158,3 +158,18 @@ class GovukForm(GovukFormMixin, forms.Form):
 
 class GovukModelForm(GovukFormMixin, forms.ModelForm):
     pass
+
+
+def apply_service_errors(form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form: each message against its field when the
+    form has that field, otherwise in the error summary. Used by every view that calls a
+    service after the form itself was valid."""
+    if not hasattr(exc, "error_dict"):
+        for message in exc.messages:
+            form.add_error(None, message)
+        return
+    for name, errors in exc.error_dict.items():
+        target = name if name in form.fields else None
+        for error in errors:
+            for message in error.messages:
+                form.add_error(target, message)

@@ -13,23 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from continuum.core.forms import apply_service_errors as _apply_service_errors
 from continuum.directory.models import User
 from continuum.governance import rules as perms
 from continuum.governance.access import Access, household_for_user, person_for_user
 from continuum.hubs import access, forms, selectors, services
 from continuum.hubs.models import MatchStage, OutreachStatus, VisitDiary
 from continuum.people.models import PersonKind
-
-
-def _apply_service_errors(form, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        for message in exc.messages:
-            form.add_error(None, message)
-        return
-    for field, errors in exc.error_dict.items():
-        target = field if field in form.fields else None
-        for error in errors:
-            form.add_error(target, error.messages[0])
 
 
 def _session_caption(session) -> str:

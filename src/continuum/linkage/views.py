@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from continuum.core.forms import apply_service_errors as _apply_service_errors
 from continuum.directory.models import Agency
 from continuum.governance import rules as perms
 from continuum.governance.access import Access, person_for_user
@@ -24,7 +25,6 @@ from continuum.linkage.forms import (
     UploadForm,
 )
 from continuum.linkage.models import ImportStatus
-from continuum.people.views import _apply_service_errors
 
 
 @require_http_methods(["GET", "POST"])

@@ -7,21 +7,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from continuum.core.forms import apply_service_errors as _apply_service_errors
 from continuum.governance.access import Access, household_for_user
 from continuum.outcomes import charts, selectors, services
 from continuum.outcomes.access import report_scope_for
 from continuum.outcomes.forms import CohortForm, reading_form_class
-
-
-def _apply_service_errors(form, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        for message in exc.messages:
-            form.add_error(None, message)
-        return
-    for field, errors in exc.error_dict.items():
-        target = field if field in form.fields else None
-        for error in errors:
-            form.add_error(target, error.messages[0])
 
 
 @require_http_methods(["GET"])

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from continuum.core.forms import apply_service_errors as _apply_service_errors
 from continuum.governance import rules as perms
 from continuum.linkage import access as linkage_access
 from continuum.linkage import selectors as linkage_selectors
@@ -24,17 +25,6 @@ from continuum.people.forms import (
     SearchForm,
 )
 from continuum.people.models import PersonKind
-
-
-def _apply_service_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            target = field if field in form.fields else None
-            for error in errors:
-                form.add_error(target, error.messages[0] if hasattr(error, "messages") else error)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 def _possible_duplicates(user, fields: dict):

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from continuum.audit.models import AuditAction
 from continuum.audit.services import audit_record
+from continuum.core.forms import apply_service_errors as _apply_service_errors
 from continuum.governance.access import person_for_user
 from continuum.people.selectors import person_record
 from continuum.referrals import access, selectors, services
@@ -28,19 +29,6 @@ from continuum.referrals.forms import (
     RegisterFilterForm,
 )
 from continuum.referrals.models import Destination, Status
-
-
-def _apply_service_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            target = name if name in form.fields else None
-            for error in errors:
-                for message in error.messages:
-                    form.add_error(target, message if target else f"{message}")
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
-
 
 # --- the referrer ---
 
