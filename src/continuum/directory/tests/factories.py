@@ -45,8 +45,10 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
-    first_name = factory.Faker("first_name", locale="en_GB")
-    last_name = factory.Faker("last_name", locale="en_GB")
+    # Fixed, unmistakable staff names: a random surname (say "Smith", shown in the signed-in
+    # bar) would make tests that check a family's name is NOT on a page fail at random.
+    first_name = "Staff"
+    last_name = factory.Sequence(lambda n: f"Member{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@northbrook.example")
     agency = factory.SubFactory(AgencyFactory)
     role = Role.PRACTITIONER
