@@ -139,28 +139,6 @@ def _similar_names(name_rows: QuerySet[PersonName], given: str, family: str) -> 
     return reduce(operator.or_, terms)
 
 
-def _score(
-    person: Person,
-    names: list[PersonName],
-    given: str,
-    family: str,
-    query: SearchQuery,
-    postcode: str,
-    reasons: list[str],
-) -> float:
-    current = getattr(person, "current_addresses", [])
-    return _score_values(
-        person.date_of_birth,
-        [(row.given_norm, row.family_norm) for row in names],
-        [(pa.address.postcode, pa.address.postcode_sector) for pa in current],
-        given,
-        family,
-        query,
-        postcode,
-        reasons,
-    )
-
-
 def _score_values(
     date_of_birth: dt.date | None,
     names: list[tuple[str, str]],
