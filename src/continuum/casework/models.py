@@ -452,6 +452,12 @@ class ChronologyEntry(models.Model):
         indexes = [
             models.Index(fields=["household", "date"], name="chronology_hh_date_idx"),
             models.Index(fields=["person", "date"], name="chronology_person_date_idx"),
+            # A child's chronology reads their own events and their households' family events.
+            models.Index(
+                fields=["household", "date"],
+                condition=Q(person__isnull=True),
+                name="chronology_family_events_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
@@ -38,7 +39,17 @@ from continuum.casework.models import (
 )
 from continuum.directory.models import Agency, Role, User
 from continuum.governance.access import Access, household_for_user, person_for_user
-from continuum.people.models import Household, HouseholdMembership, Person, PersonAddress
+from continuum.people.models import (
+    Household,
+    HouseholdMembership,
+    Person,
+    PersonAddress,
+    PersonKind,
+)
+from continuum.referrals.models import Destination as ReferralDestination
+from continuum.referrals.models import Outcome as ReferralOutcome
+from continuum.referrals.models import Referral
+from continuum.referrals.models import Status as ReferralStatus
 
 
 def audit_view(user, object_type: str, object_id, reason: str = "") -> None:
@@ -239,8 +250,24 @@ class ChronologyFilters:
     date_to: dt.date | None = None
     significant_only: bool = False
 
+    @property
+    def empty(self) -> bool:
+        return not (
+            self.agency_id or self.kinds or self.date_from or self.date_to or self.significant_only
+        )
 
-@dataclass
+    def keeps(self, item: ChronologyItem, agency_id: int | None) -> bool:
+        """For events read live (births, moves, referrals) rather than filtered in SQL."""
+        return (
+            (not self.agency_id or agency_id == self.agency_id)
+            and (not self.kinds or item.kind in self.kinds)
+            and (not self.date_from or item.date >= self.date_from)
+            and (not self.date_to or item.date <= self.date_to)
+            and (not self.significant_only or item.significant)
+        )
+
+
+@dataclass(slots=True)
 class ChronologyItem:
     date: dt.date
     kind: str
@@ -256,120 +283,156 @@ class ChronologyItem:
 
 KIND_LABELS = dict(ChronologyKind.choices)
 PEOPLE_RECORD = "Person record"
+WHOLE_FAMILY = "Whole family"
+REFERRAL_OUTCOMES = dict(ReferralOutcome.choices)
 
 
-def _entry_items(qs) -> list[ChronologyItem]:
-    """Chronology rows as plain values (no model instances): a 2,000-event chronology is one
-    query and a cheap loop."""
-    rows = qs.values_list(
-        "pk",
-        "date",
-        "kind",
-        "summary",
-        "significant",
-        "manual",
-        "agency__name",
-        "recorded_by__first_name",
-        "recorded_by__last_name",
-        "recorded_by__username",
-        "person_id",
-        "person__given_name",
-        "person__known_as",
-        "person__family_name",
-    )
-    items = []
-    for (
-        pk,
-        date,
-        kind,
-        summary,
-        significant,
-        manual,
-        agency,
-        first,
-        last,
-        username,
-        person_id,
-        given,
-        known_as,
-        family,
-    ) in rows:
-        by = f"{first} {last}".strip() or (username or "")
-        if not person_id:
-            who = "Whole family"
+def _display_name(kind: str, given: str, known_as: str, family: str) -> str:
+    """`Person.display_name` from plain values."""
+    given = known_as or given
+    if kind == PersonKind.UNBORN and not given:
+        return f"Unborn baby {family}"
+    return f"{given} {family}".strip()
+
+
+def _staff_names(user_ids) -> dict[int, str]:
+    return {
+        pk: f"{first} {last}".strip() or username
+        for pk, first, last, username in User.objects.filter(pk__in=user_ids).values_list(
+            "pk", "first_name", "last_name", "username"
+        )
+    }
+
+
+class _ChronologyBuilder:
+    """Builds a chronology from plain values, in a fixed number of queries whatever its length:
+    the casework entries, the people record (births, moves) and the referrals (referral and
+    decision) of the people it is about, then one lookup each for the names they refer to."""
+
+    def __init__(self, filters: ChronologyFilters):
+        self.filters = filters
+        self.items: list[ChronologyItem] = []
+
+    def entries(self, qs) -> tuple[list, set[int]]:
+        """The casework rows (filtered in SQL) and the agencies of the unfiltered chronology."""
+        rows = list(
+            _filter_entries(qs, self.filters).values_list(
+                "pk", "date", "kind", "summary", "significant", "manual", "agency_id",
+                "recorded_by_id", "person_id",
+            )
+        )  # fmt: skip
+        if self.filters.empty:
+            agency_ids = {r[6] for r in rows}
         else:
-            who = (
-                f"{known_as or given} {family}" if (known_as or given) else f"Unborn baby {family}"
+            agency_ids = set(qs.values_list("agency_id", flat=True).distinct())
+        return rows, agency_ids
+
+    def build(
+        self, entry_rows: list, agency_ids: set[int], person_ids: list[int], *, people_too: bool
+    ) -> list[Agency]:
+        persons = {
+            pk: (_display_name(kind, given, known_as, family), kind, dob)
+            for pk, kind, given, known_as, family, dob in Person.objects.filter(
+                pk__in=set(person_ids) | {r[8] for r in entry_rows if r[8]}
+            ).values_list("pk", "kind", "given_name", "known_as", "family_name", "date_of_birth")
+        }
+        referrals = list(
+            Referral.objects.filter(child_id__in=person_ids, submitted_at__isnull=False)
+            .exclude(status=ReferralStatus.WITHDRAWN)
+            .values_list(
+                "pk", "submitted_at", "decided_at", "outcome", "destination",
+                "referrer_agency_id", "referrer_id", "destination_agency_id", "decided_by_id",
+                "child_id",
             )
-        items.append(
-            ChronologyItem(
-                date=date,
-                kind=kind,
-                kind_label=KIND_LABELS.get(kind, kind),
-                summary=summary,
-                agency=agency,
-                recorded_by=by,
-                person=who,
-                significant=significant,
-                manual=manual,
-                sort_key=(date, 1, pk),
-            )
+        )  # fmt: skip
+        for r in referrals:
+            agency_ids.update(a for a in (r[5], r[7]) if a)
+        agencies = list(Agency.objects.filter(pk__in=agency_ids).order_by("name"))
+        agency_names = {a.pk: a.name for a in agencies}
+        staff = _staff_names(
+            {r[7] for r in entry_rows} | {r[6] for r in referrals} | {r[8] for r in referrals}
         )
-    return items
-
-
-def _people_items(person_ids: list[int], filters: ChronologyFilters) -> list[ChronologyItem]:
-    """Births and moves, read live from the people record."""
-    if filters.agency_id:  # these are not any agency's entries
-        return []
-    items: list[ChronologyItem] = []
-    want = set(filters.kinds)
-    if not want or ChronologyKind.BIRTH in want:
-        for p in Person.objects.filter(pk__in=person_ids, date_of_birth__isnull=False).exclude(
-            kind="adult"
-        ):
+        items = self.items
+        for pk, date, kind, summary, significant, manual, agency_id, by_id, person_id in entry_rows:
             items.append(
                 ChronologyItem(
-                    date=p.date_of_birth,
-                    kind=ChronologyKind.BIRTH,
-                    kind_label=KIND_LABELS[ChronologyKind.BIRTH],
-                    summary=f"{p.display_name} was born",
-                    agency=PEOPLE_RECORD,
-                    recorded_by="",
-                    person=p.display_name,
-                    significant=False,
-                    manual=False,
-                    sort_key=(p.date_of_birth, 0, p.pk),
+                    date, kind, KIND_LABELS.get(kind, kind), summary, agency_names[agency_id],
+                    staff.get(by_id, ""), persons[person_id][0] if person_id else WHOLE_FAMILY,
+                    significant, manual, (date, 1, pk),
                 )
-            )
-    if not want or ChronologyKind.MOVE in want:
-        moves = PersonAddress.objects.filter(person_id__in=person_ids).select_related(
-            "address", "person"
-        )
-        for pa in moves:
-            if pa.person.date_of_birth and pa.start_date <= pa.person.date_of_birth:
+            )  # fmt: skip
+        self._referrals(referrals, agency_names, staff, persons)
+        if people_too:
+            self._people(person_ids, persons)
+        return agencies
+
+    def _referrals(self, referrals, agency_names, staff, persons) -> None:
+        label = KIND_LABELS[ChronologyKind.REFERRAL]
+        to_panel = ReferralDestination.EARLY_HELP_PANEL
+        for (
+            pk,
+            submitted,
+            decided,
+            outcome,
+            destination,
+            from_id,
+            by_id,
+            to_id,
+            decider,
+            child,
+        ) in referrals:
+            who = persons[child][0]
+            where = "an early help panel" if destination == to_panel else "the front door"
+            sent = ChronologyItem(
+                timezone.localdate(submitted), ChronologyKind.REFERRAL, label,
+                f"Referral to {where} by {agency_names[from_id]}", agency_names[from_id],
+                staff.get(by_id, ""), who, False, False, (timezone.localdate(submitted), 2, pk),
+            )  # fmt: skip
+            if self.filters.keeps(sent, from_id):
+                self.items.append(sent)
+            if decided and outcome:
+                day = timezone.localdate(decided)
+                decision = ChronologyItem(
+                    day, ChronologyKind.REFERRAL, label,
+                    f"Decision on the referral: {REFERRAL_OUTCOMES.get(outcome, outcome)}",
+                    agency_names.get(to_id, ""), staff.get(decider, ""), who,
+                    outcome == ReferralOutcome.S47, False, (day, 3, pk),
+                )  # fmt: skip
+                if self.filters.keeps(decision, to_id):
+                    self.items.append(decision)
+
+    def _people(self, person_ids: list[int], persons: dict) -> None:
+        """Births and moves, read live from the people record (no agency's entries)."""
+        if self.filters.agency_id:
+            return
+        keep = self.filters.keeps
+        birth_label = KIND_LABELS[ChronologyKind.BIRTH]
+        for pk in person_ids:
+            name, kind, dob = persons[pk]
+            if dob and kind != PersonKind.ADULT:
+                item = ChronologyItem(
+                    dob, ChronologyKind.BIRTH, birth_label, f"{name} was born", PEOPLE_RECORD,
+                    "", name, False, False, (dob, 0, pk),
+                )  # fmt: skip
+                if keep(item, None):
+                    self.items.append(item)
+        move_label = KIND_LABELS[ChronologyKind.MOVE]
+        for pk, person_id, start, postcode in PersonAddress.objects.filter(
+            person_id__in=person_ids
+        ).values_list("pk", "person_id", "start_date", "address__postcode"):
+            name, _, dob = persons[person_id]
+            if dob and start <= dob:
                 continue  # living there since birth is not a move
-            items.append(
-                ChronologyItem(
-                    date=pa.start_date,
-                    kind=ChronologyKind.MOVE,
-                    kind_label=KIND_LABELS[ChronologyKind.MOVE],
-                    summary=f"{pa.person.display_name} moved to {pa.address.postcode}",
-                    agency=PEOPLE_RECORD,
-                    recorded_by="",
-                    person=pa.person.display_name,
-                    significant=False,
-                    manual=False,
-                    sort_key=(pa.start_date, 0, pa.pk),
-                )
-            )
-    return [
-        i
-        for i in items
-        if (not filters.date_from or i.date >= filters.date_from)
-        and (not filters.date_to or i.date <= filters.date_to)
-        and not filters.significant_only
-    ]
+            item = ChronologyItem(
+                start, ChronologyKind.MOVE, move_label, f"{name} moved to {postcode}",
+                PEOPLE_RECORD, "", name, False, False, (start, 0, pk),
+            )  # fmt: skip
+            if keep(item, None):
+                self.items.append(item)
+
+    def finish(self) -> list[ChronologyItem]:
+        self.items.sort(key=attrgetter("sort_key"), reverse=True)
+        return self.items
 
 
 def _filter_entries(qs, filters: ChronologyFilters):
@@ -395,23 +458,31 @@ class Chronology:
     can_add: bool
 
 
-def _finish(items: list[ChronologyItem]) -> list[ChronologyItem]:
-    items.sort(key=lambda i: i.sort_key, reverse=True)
-    return items
+def _household_with_edit(user, household_id) -> tuple[Household, bool]:
+    """The household through its gatekeeper (404 if not visible), and whether the user may add
+    to it: one gatekeeper call, not one to see and another to ask about changing."""
+    try:
+        return household_for_user(user, household_id, need=Access.EDIT), True
+    except PermissionDenied:
+        return household_for_user(user, household_id), False
 
 
 def household_chronology(
     user, household_id, filters: ChronologyFilters, *, export: bool = False
 ) -> Chronology:
     """The multi-agency chronology of a family: every agency's events, in one timeline."""
-    household = household_for_user(user, household_id)
-    entries = ChronologyEntry.objects.filter(household=household)
-    agencies = list(Agency.objects.filter(pk__in=entries.values("agency_id")).order_by("name"))
-    items = _entry_items(_filter_entries(entries, filters))
+    if export:  # nothing to add to in a download: the plain gatekeeper is enough
+        household, can_edit = household_for_user(user, household_id), False
+    else:
+        household, can_edit = _household_with_edit(user, household_id)
+    builder = _ChronologyBuilder(filters)
+    rows, agency_ids = builder.entries(ChronologyEntry.objects.filter(household=household))
     person_ids = list(
-        HouseholdMembership.objects.filter(household=household).values_list("person_id", flat=True)
+        HouseholdMembership.objects.filter(household=household)
+        .values_list("person_id", flat=True)
+        .distinct()
     )
-    items += _people_items(person_ids, filters)
+    agencies = builder.build(rows, agency_ids, person_ids, people_too=True)
     audit_record(
         actor=user,
         action=AuditAction.EXPORT if export else AuditAction.VIEW,
@@ -422,9 +493,9 @@ def household_chronology(
     return Chronology(
         household=household,
         person=None,
-        items=_finish(items),
+        items=builder.finish(),
         agencies=agencies,
-        can_add=bool(user.agency_id) and _can_edit(user, household.pk),
+        can_add=bool(user.agency_id) and can_edit,
     )
 
 
@@ -445,11 +516,13 @@ def person_chronology(
     household_ids = list(
         HouseholdMembership.objects.filter(person=person).values_list("household_id", flat=True)
     )
-    entries = ChronologyEntry.objects.filter(
-        Q(person=person) | Q(person__isnull=True, household_id__in=household_ids)
+    builder = _ChronologyBuilder(filters)
+    rows, agency_ids = builder.entries(
+        ChronologyEntry.objects.filter(
+            Q(person=person) | Q(person__isnull=True, household_id__in=household_ids)
+        )
     )
-    agencies = list(Agency.objects.filter(pk__in=entries.values("agency_id")).order_by("name"))
-    items = _entry_items(_filter_entries(entries, filters)) + _people_items([person.pk], filters)
+    agencies = builder.build(rows, agency_ids, [person.pk], people_too=True)
     audit_record(
         actor=user,
         action=AuditAction.EXPORT if export else AuditAction.VIEW,
@@ -460,7 +533,7 @@ def person_chronology(
     return Chronology(
         household=None,
         person=person,
-        items=_finish(items),
+        items=builder.finish(),
         agencies=agencies,
         can_add=False,  # manual entries are added on the family's chronology
     )
