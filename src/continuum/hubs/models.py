@@ -47,10 +47,12 @@ class RiskFlagKind(models.TextChoices):
 
 
 class RiskFlag(models.Model):
-    """A risk factor another agency has recorded about an adult in a family.
+    """A risk factor an agency has recorded about an adult in a family: what the reach page's
+    target groups ("families where another agency has recorded domestic abuse …") and the
+    outreach list's priority flag count.
 
-    A simple stand-in until the signals module computes these from every agency's records: it
-    feeds the reach page's target groups and the outreach list's priority flag.
+    Recorded and withdrawn by staff of an agency with a legitimate relationship with the person
+    (hubs.services.risk_flag_record / risk_flag_withdraw); each writes the family's chronology.
     """
 
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
@@ -58,11 +60,20 @@ class RiskFlag(models.Model):
     recorded_by_agency = models.ForeignKey(
         "directory.Agency", on_delete=models.PROTECT, related_name="+"
     )
+    recorded_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     recorded_at = models.DateTimeField(default=timezone.now)
-    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField("Withdrawn at", null=True, blank=True)
+    ended_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    end_reason = models.CharField("Why it was withdrawn", max_length=300, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["person", "kind"], name="riskflag_person_idx")]
+        indexes = [
+            models.Index(fields=["person", "kind"], name="riskflag_person_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.get_kind_display()

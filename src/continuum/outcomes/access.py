@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.http import Http404
 
+from continuum.directory.models import Role
 from continuum.governance import rules as perms
 
 
@@ -31,3 +32,18 @@ def report_scope_for(user) -> ReportScope:
     if not user.agency_id:
         raise Http404("Not found")
     return ReportScope(agency_id=user.agency_id, label=user.agency.name)
+
+
+# Who configures the area's outcome instruments: its analysts and administrators.
+INSTRUMENT_CONFIGURERS = {Role.ANALYST, Role.ADMINISTRATOR}
+
+
+def can_configure_instruments(user) -> bool:
+    return bool(user and user.is_authenticated and user.role in INSTRUMENT_CONFIGURERS)
+
+
+def require_instrument_configurer(user) -> None:
+    """The instrument configuration pages exist only for analysts and administrators: 404 for
+    everyone else, as for any page a user may not see."""
+    if not can_configure_instruments(user):
+        raise Http404("Not found")

@@ -24,7 +24,13 @@ class Instrument(models.Model):
     licensed = models.BooleanField(
         default=False, help_text="A licensed instrument: Continuum records its scores only."
     )
+    licence_note = models.CharField(
+        max_length=300, blank=True, help_text="Who licenses it to the area, and on what terms."
+    )
     active = models.BooleanField(default=True)
+    # Optimistic locking for the configuration screen: a save made against an older version is
+    # refused (409) instead of overwriting someone else's change.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["name"]

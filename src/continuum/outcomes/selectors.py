@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db import connection
+from django.db.models import Count, Prefetch
 from django.http import Http404
 
 from continuum.audit.models import AuditAction
@@ -14,13 +14,34 @@ from continuum.audit.services import audit_record
 from continuum.governance.access import Access, household_for_user
 from continuum.outcomes.access import ReportScope
 from continuum.outcomes.defaults import DEFAULT_CODE
-from continuum.outcomes.models import Instrument, InstrumentArea, Reading, ReadingStage, Score
+from continuum.outcomes.models import Instrument, InstrumentArea, Reading, Score
 
 REVIEW_DUE_DAYS = 84  # a first review within 12 weeks of the start reading
 
 
 def instruments() -> list[Instrument]:
     return list(Instrument.objects.filter(active=True).prefetch_related("areas"))
+
+
+def instruments_for_configuration() -> list[Instrument]:
+    """Every instrument, offered or not, with how many readings it has (configuration only: no
+    personal data)."""
+    return list(
+        Instrument.objects.annotate(reading_count=Count("readings"))
+        .prefetch_related("areas")
+        .order_by("-active", "name")
+    )
+
+
+def instrument_for_configuration(instrument_id) -> Instrument:
+    try:
+        return (
+            Instrument.objects.annotate(reading_count=Count("readings"))
+            .prefetch_related("areas")
+            .get(pk=int(instrument_id))
+        )
+    except (Instrument.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such instrument") from None
 
 
 def instrument_or_default(code: str | None) -> Instrument:
@@ -169,6 +190,102 @@ class CohortReport:
         return _pct(self.families_better_off, self.families_measured)
 
 
+# The whole report in one query. `numbered`/`scoped`: the instrument's readings (in the viewer's
+# scope), numbered per family in the order they were taken, with the number of the family's first
+# start reading in the window. `families`: each family with such a start reading, with that
+# reading, its latest reading, how many readings came after the start, whether one was an end
+# reading, and the date of the next reading. `deltas`: change per area from the start to the
+# latest reading.
+# The result rows are (what, area id, a, b, c, d): per area (positive, negative, no change,
+# total change); for families (better off, worse off, measured); for the cohort (started,
+# readings, ended, reviews on time, reviews due).
+_COHORT_SQL = """
+WITH numbered AS (
+    SELECT id, household_id, stage, taken_on,
+           ROW_NUMBER() OVER (PARTITION BY household_id
+                              ORDER BY taken_on, recorded_at, id) AS seq,
+           COUNT(*) OVER (PARTITION BY household_id) AS n,
+           CASE WHEN stage = 'start'{window} THEN 1 ELSE 0 END AS in_window
+    FROM {reading} WHERE instrument_id = %s{scope}
+),
+scoped AS (
+    SELECT numbered.*,
+           MIN(CASE WHEN in_window = 1 THEN seq END) OVER (PARTITION BY household_id) AS first_seq
+    FROM numbered
+),
+families AS (
+    SELECT household_id,
+           COUNT(*) - 1 AS later,
+           MAX(CASE WHEN seq > first_seq AND stage = 'end' THEN 1 ELSE 0 END) AS ended,
+           MAX(CASE WHEN seq = first_seq THEN id END) AS start_id,
+           MAX(CASE WHEN seq = first_seq THEN taken_on END) AS start_date,
+           MAX(CASE WHEN seq = first_seq + 1 THEN taken_on END) AS next_date,
+           MAX(CASE WHEN seq = n THEN id END) AS last_id
+    FROM scoped WHERE seq >= first_seq
+    GROUP BY household_id
+),
+deltas AS (
+    SELECT f.household_id, a.area_id, b.value - a.value AS delta
+    FROM families f
+    JOIN {score} a ON a.reading_id = f.start_id
+    JOIN {score} b ON b.reading_id = f.last_id AND b.area_id = a.area_id
+    WHERE f.later > 0
+)
+SELECT 'area', area_id,
+       SUM(CASE WHEN delta > 0 THEN 1 ELSE 0 END),
+       SUM(CASE WHEN delta < 0 THEN 1 ELSE 0 END),
+       SUM(CASE WHEN delta = 0 THEN 1 ELSE 0 END),
+       SUM(delta), 0
+FROM deltas GROUP BY area_id
+UNION ALL
+SELECT 'families', 0,
+       SUM(CASE WHEN total > 0 THEN 1 ELSE 0 END),
+       SUM(CASE WHEN total < 0 THEN 1 ELSE 0 END),
+       COUNT(*), 0, 0
+FROM (SELECT household_id, SUM(delta) AS total FROM deltas GROUP BY household_id) t
+UNION ALL
+SELECT 'cohort', 0, COUNT(*), SUM(1 + later), SUM(ended),
+       SUM(CASE WHEN next_date IS NOT NULL AND {review_days} <= %s THEN 1 ELSE 0 END),
+       SUM(CASE WHEN next_date IS NOT NULL OR start_date < %s THEN 1 ELSE 0 END)
+FROM families
+"""
+
+
+def _cohort_sql(
+    instrument: Instrument,
+    scope: ReportScope,
+    date_from: dt.date | None,
+    date_to: dt.date | None,
+    as_of: dt.date,
+) -> tuple[str, list]:
+    params: list = []
+    scope_sql = window_sql = ""
+    if date_from:
+        window_sql += " AND taken_on >= %s"
+        params.append(date_from)
+    if date_to:
+        window_sql += " AND taken_on <= %s"
+        params.append(date_to)
+    params.append(instrument.pk)
+    if scope.agency_id is not None:
+        scope_sql = " AND agency_id = %s"
+        params.append(scope.agency_id)
+    params += [REVIEW_DUE_DAYS, as_of - dt.timedelta(days=REVIEW_DUE_DAYS)]
+    if connection.vendor == "sqlite":
+        review_days = "(julianday(next_date) - julianday(start_date))"
+    else:  # PostgreSQL: date minus date is a number of days
+        review_days = "(next_date - start_date)"
+    quote = connection.ops.quote_name
+    sql = _COHORT_SQL.format(
+        reading=quote(Reading._meta.db_table),
+        score=quote(Score._meta.db_table),
+        scope=scope_sql,
+        window=window_sql,
+        review_days=review_days,
+    )
+    return sql, params
+
+
 def cohort_report(
     *,
     user,
@@ -179,87 +296,32 @@ def cohort_report(
     as_of: dt.date | None = None,
 ) -> CohortReport:
     """Change between each family's start reading and its latest reading, for the cohort of
-    families whose start reading falls in [date_from, date_to] (and in the viewer's scope).
+    families whose first start reading in [date_from, date_to] is in the viewer's scope.
 
     Positive / negative / no change are shares of family x area scores (as in the seed report:
     45% / 10.2% / 44.8%). A family is better off when the sum of its changes is above zero.
-    No names: only counts leave this function.
+    No names: only counts leave this function (one aggregate query, whatever the cohort's size).
     """
     as_of = as_of or dt.date.today()
-    starts = Reading.objects.filter(instrument=instrument, stage=ReadingStage.START)
-    if scope.agency_id is not None:
-        starts = starts.filter(agency_id=scope.agency_id)
-    if date_from:
-        starts = starts.filter(taken_on__gte=date_from)
-    if date_to:
-        starts = starts.filter(taken_on__lte=date_to)
-    # The family's first start reading in the cohort window.
-    first_start: dict[int, tuple[dt.date, int]] = {}
-    for hh, taken_on, pk in starts.order_by("taken_on", "pk").values_list(
-        "household_id", "taken_on", "pk"
-    ):
-        first_start.setdefault(hh, (taken_on, pk))
-    readings = Reading.objects.filter(instrument=instrument, household_id__in=starts.values(
-        "household_id"))  # fmt: skip
-    if scope.agency_id is not None:
-        readings = readings.filter(agency_id=scope.agency_id)
-    # Every later reading of those families, in order: (household, date, pk, stage)
-    later: dict[int, list[tuple[dt.date, int, str]]] = defaultdict(list)
-    for hh, taken_on, pk, stage in readings.order_by("taken_on", "recorded_at", "pk").values_list(
-        "household_id", "taken_on", "pk", "stage"
-    ):
-        start = first_start.get(hh)
-        if start and (taken_on, pk) > start:
-            later[hh].append((taken_on, pk, stage))
+    sql, params = _cohort_sql(instrument, scope, date_from, date_to, as_of)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     report = CohortReport(instrument=instrument, scope=scope, date_from=date_from, date_to=date_to)
-    report.families_started = len(first_start)
-    report.readings = len(first_start) + sum(len(v) for v in later.values())
-    areas = list(instrument.areas.all())
-    changes = {a.pk: AreaChange(area=a) for a in areas}
-    compare: dict[int, tuple[int, int]] = {}  # household → (start reading, latest reading)
-    for hh, (start_date, start_pk) in first_start.items():
-        rows = later.get(hh, [])
-        if any(stage == ReadingStage.END for _d, _p, stage in rows):
-            report.families_ended += 1
-        reviews = [d for d, _p, _s in rows]
-        if reviews and (reviews[0] - start_date).days <= REVIEW_DUE_DAYS:
-            report.reviews_on_time += 1
-            report.reviews_due += 1
-        elif reviews or (as_of - start_date).days > REVIEW_DUE_DAYS:
-            report.reviews_due += 1
-        if rows:
-            compare[hh] = (start_pk, rows[-1][1])
-    wanted = {pk for pair in compare.values() for pk in pair}
-    values: dict[int, dict[int, int]] = defaultdict(dict)
-    for reading_id, area_id, value in Score.objects.filter(reading_id__in=wanted).values_list(
-        "reading_id", "area_id", "value"
-    ):
-        values[reading_id][area_id] = value
-    for start_pk, latest_pk in compare.values():
-        family_total = 0
-        measured_any = False
-        for area in areas:
-            before, after = values[start_pk].get(area.pk), values[latest_pk].get(area.pk)
-            if before is None or after is None:
-                continue
-            measured_any = True
-            delta = after - before
-            family_total += delta
-            bucket = changes[area.pk]
-            bucket.total_change += delta
-            if delta > 0:
-                bucket.positive += 1
-            elif delta < 0:
-                bucket.negative += 1
-            else:
-                bucket.no_change += 1
-        if measured_any:
-            report.families_measured += 1
-            if family_total > 0:
-                report.families_better_off += 1
-            elif family_total < 0:
-                report.families_worse_off += 1
-    report.areas = [changes[a.pk] for a in areas]
+    by_area = {}
+    for what, area_id, a, b, c, d, e in rows:
+        a, b, c, d, e = (int(x or 0) for x in (a, b, c, d, e))
+        if what == "area":
+            by_area[area_id] = (a, b, c, d)
+        elif what == "families":
+            report.families_better_off, report.families_worse_off = a, b
+            report.families_measured = c
+        else:
+            report.families_started, report.readings, report.families_ended = a, b, c
+            report.reviews_on_time, report.reviews_due = d, e
+    report.areas = [
+        AreaChange(area, *by_area.get(area.pk, (0, 0, 0, 0))) for area in instrument.areas.all()
+    ]
     audit_record(
         actor=user,
         action=AuditAction.VIEW,
