@@ -61,6 +61,22 @@ class ClosureReason(models.TextChoices):
     RC9 = "RC9", "RC9 Closed after assessment, referred to early help"
 
 
+class S47Outcome(models.TextChoices):
+    """Outcome of a section 47 enquiry (SSD code list s47_outcome, SSD083)."""
+
+    ICPC = "icpc", "Initial child protection conference"
+    OTHER_AGENCY = "other_agency", "Other agency to monitor the child's welfare"
+    CONTINUE_ASSESSMENT = (
+        "continue_assessment",
+        "No further action: continue with family assessment",
+    )
+    LEGAL = "legal", "Initiate legal action"
+    SERVICES = "services", "Provision of services (section 17)"
+    SHORT_BREAKS = "short_breaks", "Provision of short break care (section 17)"
+    NFA = "nfa", "No further action"
+    OTHER = "other", "Other outcome"
+
+
 class EarlyHelpOutcome(models.TextChoices):
     NEEDS_MET = "needs_met", "Needs met: plan outcomes achieved"
     STEP_DOWN = "step_down", "Stepped down to universal services"
@@ -185,6 +201,9 @@ class ChronologyKind(models.TextChoices):
     REVIEW = "review", "Plan review"
     TAF = "taf", "Team Around the Family"
     REFERRAL = "referral", "Referral or decision"
+    S47 = "s47", "Section 47 enquiry"
+    ICPC = "icpc", "Child protection conference"
+    CP_PLAN = "cp_plan", "Child protection plan"
     POLICE = "police", "Police incident"
     EDUCATION = "education", "School / exclusion"
     HEALTH = "health", "Health"

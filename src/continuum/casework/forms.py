@@ -18,6 +18,7 @@ from continuum.casework.codes import (
     EpisodeKind,
     LevelOfNeed,
     PrimaryNeed,
+    S47Outcome,
     VisitKind,
 )
 from continuum.core.forms import GovukDateField, GovukForm
@@ -538,3 +539,78 @@ class ChangeLeadForm(GovukForm):
         self.fields["lead_professional"].choices = [("", "Choose a practitioner")] + [
             (str(u.pk), _user_label(u)) for u in candidates
         ]
+
+
+# --- Section 47 enquiries and child protection ---------------------------------------------
+
+
+class S47StartForm(GovukForm):
+    child = forms.ChoiceField(
+        label="Which child is the enquiry about?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the child the enquiry is about"},
+    )
+    start_date = GovukDateField(
+        label="Date of the strategy discussion that started the enquiry",
+        help_text="The initial child protection conference is due within 15 working days of it. "
+        "For example, 27 3 2026",
+        initial=_today_initial,
+        error_messages={"required": "Enter the date of the strategy discussion"},
+    )
+
+    def __init__(self, *args, children, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["child"].choices = [(str(c.pk), c.person.display_name) for c in children]
+
+
+class S47OutcomeForm(GovukForm):
+    outcome = forms.ChoiceField(
+        label="Outcome of the enquiry",
+        choices=S47Outcome.choices,
+        widget=forms.RadioSelect,
+        help_text="Any outcome other than a conference records that no conference is needed",
+        error_messages={"required": "Choose the outcome of the enquiry"},
+    )
+    outcome_date = GovukDateField(
+        label="Date the enquiry concluded",
+        initial=_today_initial,
+        error_messages={"required": "Enter the date the enquiry concluded"},
+    )
+
+
+class IcpcForm(GovukForm):
+    date = GovukDateField(
+        label="Date of the conference",
+        help_text="A working day, on or after the strategy discussion",
+        error_messages={"required": "Enter the date of the conference"},
+    )
+    plan_agreed = forms.TypedChoiceField(
+        label="Did the conference decide on a child protection plan?",
+        choices=[("yes", "Yes: the child protection plan starts on the conference date"),
+                 ("no", "No")],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether the conference decided on a plan"},
+    )  # fmt: skip
+    category_of_abuse = forms.ChoiceField(
+        label="Category of abuse (if there is a plan)",
+        choices=[("", "Not applicable"), *CategoryOfAbuse.choices],
+        required=False,
+    )
+
+
+class CpReviewForm(GovukForm):
+    date = GovukDateField(
+        label="Date of the review conference",
+        initial=_today_initial,
+        error_messages={"required": "Enter the date of the review conference"},
+    )
+
+
+class PlanEndForm(GovukForm):
+    end_date = GovukDateField(
+        label="Plan end date",
+        initial=_today_initial,
+        error_messages={"required": "Enter the date the plan ended"},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)

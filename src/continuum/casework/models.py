@@ -4,12 +4,14 @@ CIN census date and closure rules) live in `rules.py` and are applied by `servic
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from continuum.casework.codes import (
@@ -24,6 +26,7 @@ from continuum.casework.codes import (
     EpisodeStatus,
     LevelOfNeed,
     PrimaryNeed,
+    S47Outcome,
     VisitKind,
 )
 
@@ -178,6 +181,13 @@ class Plan(models.Model):
     outcomes_sought = models.TextField("Outcomes sought")
     review_interval_weeks = models.PositiveSmallIntegerField("Review every (weeks)", default=6)
     next_review_date = models.DateField("Next review date")
+    end_date = models.DateField(
+        "Plan ended on",
+        null=True,
+        blank=True,
+        help_text="In a child in need episode this plan is the child in need plan; it must end "
+        "before a child protection plan starts.",
+    )
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(default=timezone.now)
     updated_by = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")
@@ -415,6 +425,128 @@ class AssessmentEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dimension} ({self.person_id or 'family'})"
+
+
+class Section47Enquiry(models.Model):
+    """A section 47 enquiry about one child in a child in need or child protection episode (CIN
+    census Section47). The initial child protection conference (ICPC) it may lead to is recorded
+    once, on the enquiry (`InitialConference`), never elsewhere (rule 2884)."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="s47_enquiries")
+    child = models.ForeignKey(EpisodeChild, on_delete=models.PROTECT, related_name="s47_enquiries")
+    start_date = models.DateField(
+        "Date of the strategy discussion that started the enquiry",
+        help_text="The enquiry's start date. The conference is due within 15 working days of it.",
+    )
+    icpc_target = models.DateField("Conference due by")
+    icpc_not_required = models.BooleanField("No conference needed", default=False)
+    outcome = models.CharField(
+        "Outcome of the enquiry", max_length=20, choices=S47Outcome.choices, blank=True
+    )
+    outcome_date = models.DateField("Date the enquiry concluded", null=True, blank=True)
+    recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-start_date", "-pk"]
+        verbose_name = "section 47 enquiry"
+        verbose_name_plural = "section 47 enquiries"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome_date__isnull=True) | Q(outcome_date__gte=F("start_date")),
+                name="s47_concludes_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Section 47 enquiry from {self.start_date}"
+
+    @property
+    def is_resolved(self) -> bool:
+        """Resolved for rule 8868: a conference date, or marked as needing no conference."""
+        return self.icpc_not_required or hasattr(self, "icpc")
+
+
+class InitialConference(models.Model):
+    """The initial child protection conference an enquiry led to (CIN census DateOfInitialCPC)."""
+
+    s47 = models.OneToOneField(
+        Section47Enquiry, on_delete=models.PROTECT, related_name="icpc", verbose_name="enquiry"
+    )
+    date = models.DateField("Date of the conference")
+    plan_agreed = models.BooleanField("The conference decided on a child protection plan")
+    recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Initial child protection conference on {self.date}"
+
+
+class ChildProtectionPlan(models.Model):
+    """A child protection plan (CIN census ChildProtectionPlans). It starts on the day of the
+    conference that decided on it (2885), one plan per conference (2883)."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="cp_plans")
+    child = models.ForeignKey(EpisodeChild, on_delete=models.PROTECT, related_name="cp_plans")
+    icpc = models.OneToOneField(InitialConference, on_delete=models.PROTECT, related_name="cp_plan")
+    start_date = models.DateField("Plan start date")
+    category_of_abuse = models.CharField(
+        "Category of abuse", max_length=3, choices=CategoryOfAbuse.choices
+    )
+    end_date = models.DateField("Plan end date", null=True, blank=True)
+    recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-start_date", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gt=F("start_date")),
+                name="cp_plan_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Child protection plan from {self.start_date}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.end_date is None
+
+    def next_review_due(self) -> dt.date | None:
+        """The first review conference is due within 3 months of the conference that started
+        the plan, then at most every 6 months (standards.md 3.3)."""
+        if self.end_date:
+            return None
+        dates = [r.date for r in self.reviews.all()]
+        return _add_months(max(dates), 6) if dates else _add_months(self.start_date, 3)
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    return dt.date(year, month, min(day.day, last))
+
+
+class CPPlanReview(models.Model):
+    """A review conference of a child protection plan (CIN census CPPreviewDate)."""
+
+    plan = models.ForeignKey(ChildProtectionPlan, on_delete=models.CASCADE, related_name="reviews")
+    date = models.DateField("Date of the review conference")
+    recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["date", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "date"], name="one_cp_review_a_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Review conference on {self.date}"
 
 
 class ChronologyEntry(models.Model):

@@ -214,3 +214,211 @@ def review_date(*, plan_start: dt.date, review_date: dt.date, today: dt.date) ->
 def next_review_after(*, review_date: dt.date, next_review: dt.date) -> None:
     if next_review <= review_date:
         raise ValidationError({"next_review_date": "Next review date must be after this review"})
+
+
+# --- Section 47 enquiries, conferences and child protection plans ---------------------------
+
+ICPC_WORKING_DAYS = 15  # Working Together: ICPC within 15 working days of the strategy discussion
+
+
+def icpc_target(strategy_discussion: dt.date) -> dt.date:
+    """The conference is due 15 working days after the strategy discussion, on the project's
+    working-day clock (weekends and England and Wales bank holidays skipped), so the target
+    never falls on a weekend (8870Q)."""
+    from continuum.referrals.timescales import add_working_days
+
+    return add_working_days(strategy_discussion, ICPC_WORKING_DAYS)
+
+
+def statutory_episode(episode) -> None:
+    """Section 47 enquiries and child protection plans belong to CIN and CP episodes."""
+    if episode.kind not in STATUTORY_KINDS:
+        raise ValidationError(
+            "Section 47 enquiries and child protection plans are recorded in a child in need or "
+            "child protection episode. Step up to the front door first"
+        )
+
+
+def child_in_episode(child_record) -> None:
+    """The child must still be in the episode (their own record in it has not ended)."""
+    if child_record.end_date:
+        raise ValidationError(
+            {"child": f"{child_record.person.display_name} left this episode on "
+             f"{_d(child_record.end_date)}"}
+        )  # fmt: skip
+
+
+def no_open_s47(*, child_name: str, unresolved) -> None:
+    """A child cannot have two section 47 enquiries going on at once (8890, 8839): the earlier
+    one must reach its conference or be marked as needing none."""
+    for other in unresolved:
+        raise ValidationError(
+            {
+                "start_date": f"{child_name} already has a section 47 enquiry going on (from "
+                f"{_d(other.start_date)}). Record its conference or its outcome first"
+            }
+        )
+
+
+def s47_outcome(*, s47, outcome: str, outcome_date: dt.date, today: dt.date) -> None:
+    """The outcome is dated on or after the enquiry started, not in the future, and an
+    enquiry that has had its conference cannot be marked as needing none."""
+    if outcome_date > today:
+        raise ValidationError({"outcome_date": "Date the enquiry concluded must be today or past"})
+    if outcome_date < s47.start_date:
+        raise ValidationError(
+            {
+                "outcome_date": "Date the enquiry concluded must be on or after the strategy "
+                f"discussion ({_d(s47.start_date)})"
+            }
+        )
+    if outcome != "icpc" and hasattr(s47, "icpc"):
+        held = "A conference was held for this enquiry: its outcome is the conference"
+        raise ValidationError({"outcome": held})
+
+
+def icpc_date(*, s47, day: dt.date) -> None:
+    """The conference cannot be before the enquiry started (8615) and cannot be on a weekend
+    (8875). (Not before the referral or the episode, not after closure: `activity_date`.)"""
+    if day < s47.start_date:
+        raise ValidationError(
+            {
+                "date": "Date of the conference must be on or after the strategy discussion that "
+                f"started the enquiry ({_d(s47.start_date)})"
+            }
+        )
+    if day.weekday() >= 5:
+        raise ValidationError(
+            {"date": f"Date of the conference cannot be a weekend ({day:%A} {_d(day)})"}
+        )
+
+
+def icpc_once(*, s47) -> None:
+    """A conference is recorded once, on its enquiry, and not for an enquiry that concluded no
+    conference was needed (2884; ICPCnotRequired)."""
+    if hasattr(s47, "icpc"):
+        raise ValidationError(
+            f"The conference for this enquiry was recorded on {_d(s47.icpc.date)}"
+        )
+    if s47.icpc_not_required:
+        raise ValidationError(
+            "This enquiry concluded that no conference was needed. Change its outcome first"
+        )
+
+
+def cp_plan_from_icpc(*, icpc, start_date: dt.date) -> None:
+    """A plan starts on the day of the conference that decided on it (2885), and every plan
+    comes from its own conference, so plans never outnumber conferences (2883)."""
+    if not icpc.plan_agreed:
+        raise ValidationError("This conference did not decide on a child protection plan")
+    if hasattr(icpc, "cp_plan"):
+        raise ValidationError("This conference's child protection plan is already recorded")
+    if start_date != icpc.date:
+        raise ValidationError(
+            {
+                "start_date": "A child protection plan starts on the day of the conference "
+                f"that decided on it ({_d(icpc.date)})"
+            }
+        )
+
+
+def one_open_cp_plan(*, child_name: str, open_plans) -> None:
+    """Only one open child protection plan per child (8935)."""
+    for other in open_plans:
+        raise ValidationError(
+            f"{child_name} already has an open child protection plan (from "
+            f"{_d(other.start_date)}). End it before another starts"
+        )
+
+
+def cp_plans_do_not_overlap(*, child_name: str, start: dt.date, end, others) -> None:
+    """A child's child protection plans cannot overlap (8940)."""
+    for other in others:
+        other_end = other.end_date or dt.date.max
+        if start <= other_end and (end or dt.date.max) >= other.start_date:
+            raise ValidationError(
+                {
+                    "start_date": f"{child_name} had a child protection plan from "
+                    f"{_d(other.start_date)}"
+                    + (f" to {_d(other.end_date)}" if other.end_date else "")
+                    + "; plans cannot overlap"
+                }
+            )
+
+
+def cp_plan_end(*, start_date: dt.date, end_date: dt.date, last_review, today: dt.date) -> None:
+    """A plan ends after the day it started (8840, 8925), not in the future, and not before a
+    review conference already held."""
+    if end_date > today:
+        raise ValidationError({"end_date": "Plan end date must be today or in the past"})
+    if end_date <= start_date:
+        raise ValidationError(
+            {
+                "end_date": "Plan end date must be after the plan started "
+                f"({_d(start_date)}); a plan cannot start and end on the same day"
+            }
+        )
+    if last_review and end_date < last_review:
+        raise ValidationError(
+            {"end_date": f"Plan end date must be on or after its last review ({_d(last_review)})"}
+        )
+
+
+def cp_review_date(*, plan, day: dt.date, today: dt.date) -> None:
+    """A review conference is after the plan started (8841), not in the future, and not after
+    the plan ended."""
+    if day > today:
+        raise ValidationError({"date": "Date of the review conference must be today or past"})
+    if day <= plan.start_date:
+        raise ValidationError(
+            {
+                "date": "Date of the review conference must be after the plan started "
+                f"({_d(plan.start_date)})"
+            }
+        )
+    if plan.end_date and day > plan.end_date:
+        raise ValidationError(
+            {"date": f"Date of the review conference must be before the plan ended "
+             f"({_d(plan.end_date)})"}
+        )  # fmt: skip
+
+
+def no_cin_plan_during_cp(*, cin_plans, cp_start: dt.date, cp_end, field: str) -> None:
+    """A child in need plan cannot be open while a child protection plan is (4001, 4016, 4017),
+    and no CP review conference falls while a CIN plan is open (4003: pass the review date as
+    both `cp_start` and `cp_end`). `cin_plans` are (start, end) pairs for the child."""
+    for cin_start, cin_end in cin_plans:
+        if cin_start <= (cp_end or dt.date.max) and (cin_end or dt.date.max) >= cp_start:
+            until = f" to {_d(cin_end)}" if cin_end else " and still open"
+            raise ValidationError(
+                {
+                    field: f"The child in need plan runs from {_d(cin_start)}{until}: a child "
+                    "in need plan and a child protection plan cannot run at the same time. "
+                    "End the child in need plan first (the day before)"
+                    if field != "date"
+                    else f"The child in need plan runs from {_d(cin_start)}{until}: a child "
+                    "protection review cannot be held while a child in need plan is open"
+                }
+            )
+
+
+def s47_resolved_before_closure(*, unresolved) -> None:
+    """An episode cannot be closed while a section 47 enquiry has neither a conference nor a
+    decision that none is needed (8868)."""
+    for s47 in unresolved:
+        raise ValidationError(
+            {
+                "end_date": f"The section 47 enquiry about {s47.child.person.display_name} "
+                f"(from {_d(s47.start_date)}) has no conference and is not marked as needing "
+                "none. Record its conference or its outcome before closing the episode"
+            }
+        )
+
+
+def cin_plan_end(*, plan_start: dt.date, end_date: dt.date, today: dt.date) -> None:
+    if end_date > today:
+        raise ValidationError({"end_date": "Plan end date must be today or in the past"})
+    if end_date < plan_start:
+        raise ValidationError(
+            {"end_date": f"Plan end date must be on or after it was agreed ({_d(plan_start)})"}
+        )

@@ -28,11 +28,13 @@ from continuum.casework.codes import (
 )
 from continuum.casework.models import (
     Assessment,
+    ChildProtectionPlan,
     ChronologyEntry,
     Episode,
     IdentifyPrompt,
     Plan,
     PlanAction,
+    Section47Enquiry,
     TafMember,
     Visit,
     VisitChild,
@@ -94,6 +96,8 @@ class EpisodeRecord:
     assessments: list[Assessment]
     prompts: list[IdentifyPrompt]
     transitions: list
+    s47_enquiries: list[Section47Enquiry]
+    cp_plans: list[ChildProtectionPlan]
     can_manage: bool
     can_record: bool
     is_manager: bool
@@ -127,6 +131,8 @@ def episode_record(user, episode_id) -> EpisodeRecord:
         assessments=list(episode.assessments.order_by("-start_date", "-pk")),
         prompts=list(episode.prompts.filter(resolved_at__isnull=True).select_related("visit")),
         transitions=list(episode.transitions.select_related("actor")),
+        s47_enquiries=list(episode.s47_enquiries.select_related("child__person", "icpc__cp_plan")),
+        cp_plans=list(episode.cp_plans.select_related("child__person").prefetch_related("reviews")),
         can_manage=can_manage_episode(user, episode) and episode.is_open,
         can_record=can_record,
         is_manager=is_episode_manager(user, episode),
@@ -169,6 +175,37 @@ def visit_for_user(user, episode_id, visit_id) -> tuple[Episode, Visit]:
         raise Http404("No visit found")
     audit_view(user, "casework.visit", visit.pk)
     return episode, visit
+
+
+def children_in_episode(episode: Episode) -> list:
+    """The children still in the episode (their own record in it has not ended)."""
+    return list(episode.children.filter(end_date__isnull=True).select_related("person"))
+
+
+def s47_in_episode(episode: Episode, s47_id) -> Section47Enquiry:
+    s47 = episode.s47_enquiries.filter(pk=s47_id).select_related("child__person", "episode").first()
+    if s47 is None:
+        raise Http404("No enquiry found")
+    return s47
+
+
+def cp_plan_in_episode(episode: Episode, plan_id) -> ChildProtectionPlan:
+    plan = (
+        episode.cp_plans.filter(pk=plan_id)
+        .select_related("child__person", "episode")
+        .prefetch_related("reviews")
+        .first()
+    )
+    if plan is None:
+        raise Http404("No child protection plan found")
+    return plan
+
+
+def plan_of(episode: Episode) -> Plan:
+    plan = Plan.objects.filter(episode=episode).select_related("episode").first()
+    if plan is None:
+        raise Http404("This episode has no plan")
+    return plan
 
 
 # --- My work ------------------------------------------------------------------------------

@@ -43,6 +43,28 @@ urlpatterns = [
         views.assessment_start,
         name="assessment_start",
     ),
+    path("episodes/<int:episode_id>/plan/end/", views.cin_plan_end, name="cin_plan_end"),
+    path("episodes/<int:episode_id>/s47/start/", views.s47_start, name="s47_start"),
+    path(
+        "episodes/<int:episode_id>/s47/<int:s47_id>/outcome/",
+        views.s47_outcome,
+        name="s47_outcome",
+    ),
+    path(
+        "episodes/<int:episode_id>/s47/<int:s47_id>/conference/",
+        views.icpc_record,
+        name="icpc_record",
+    ),
+    path(
+        "episodes/<int:episode_id>/cp-plans/<int:plan_id>/reviews/add/",
+        views.cp_review_add,
+        name="cp_review_add",
+    ),
+    path(
+        "episodes/<int:episode_id>/cp-plans/<int:plan_id>/end/",
+        views.cp_plan_end,
+        name="cp_plan_end",
+    ),
     path("episodes/<int:episode_id>/close/", views.episode_close, name="episode_close"),
     path(
         "episodes/<int:episode_id>/close/decide/",

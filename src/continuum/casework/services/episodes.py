@@ -264,6 +264,18 @@ def episode_request_closure(
     rules.no_incomplete_assessment(
         incomplete=episode.assessments.exclude(status=AssessmentStatus.COMPLETED).count()
     )
+    rules.s47_resolved_before_closure(
+        unresolved=episode.s47_enquiries.filter(
+            icpc_not_required=False, icpc__isnull=True
+        ).select_related("child__person")
+    )
+    for cp in episode.cp_plans.filter(end_date__isnull=True).select_related("child__person"):
+        raise ValidationError(
+            {
+                "end_date": f"{cp.child.person.display_name}'s child protection plan (from "
+                f"{cp.start_date:%-d %B %Y}) is still open. End it before closing the episode"
+            }
+        )
     if episode.kind in STATUTORY_KINDS:
         rules.closure_reason_after_no_factors(
             reason=reason_for_closure,

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from continuum.audit.models import AuditAction
@@ -15,9 +15,11 @@ from continuum.casework.codes import (
     OPEN_ACTION_STATUSES,
     ActionStatus,
     ChronologyKind,
+    EpisodeKind,
 )
 from continuum.casework.models import (
     ActionProgress,
+    ChildProtectionPlan,
     Episode,
     Plan,
     PlanAction,
@@ -51,6 +53,21 @@ def plan_create(
     )
     if not (outcomes_sought or "").strip():
         raise ValidationError({"outcomes_sought": "Enter the outcomes sought"})
+    if episode.kind == EpisodeKind.CHILD_IN_NEED:
+        # The plan of a CIN episode is the child in need plan: not while a child protection
+        # plan runs for any child in it (4016, 4017).
+        for cp in ChildProtectionPlan.objects.filter(
+            child__person__in=episode.children.values("person")
+        ).filter(Q(end_date__isnull=True) | Q(end_date__gte=start_date)):
+            raise ValidationError(
+                {
+                    "start_date": f"{cp.child.person.display_name} has a child protection plan "
+                    f"from {cp.start_date:%-d %B %Y}"
+                    + (f" to {cp.end_date:%-d %B %Y}" if cp.end_date else "")
+                    + ": a child in need plan cannot run at the same time. Start it after "
+                    "the child protection plan ends"
+                }
+            )
     plan = Plan(
         episode=episode,
         start_date=start_date,

@@ -92,6 +92,46 @@ def episode(f) -> Episode:
     return ep
 
 
+def _weekday_on_or_after(day: dt.date) -> dt.date:
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    return day
+
+
+def cin_episode(f) -> Episode:
+    """A child in need episode for twin 1 (same lead): its child in need plan ended, then a
+    section 47 enquiry, a conference and a child protection plan."""
+    existing = Episode.objects.filter(household=f.household, kind=EpisodeKind.CHILD_IN_NEED)
+    if existing.exists():
+        return existing.get()
+    lead = User.objects.get(username="hub.practitioner")
+    ep = services.episode_open(
+        actor=lead, household=f.household, kind=EpisodeKind.CHILD_IN_NEED, children=[f.twin1],
+        referral_date=_days_ago(60), start_date=_days_ago(50), level_of_need=3,
+        primary_need="N1",
+    )  # fmt: skip
+    plan = services.plan_create(
+        actor=lead, episode=ep, start_date=_days_ago(45), outcomes_sought="Twin 1 is safe"
+    )
+    services.cin_plan_end(actor=lead, plan=plan, end_date=_days_ago(30))
+    s47 = services.s47_start(
+        actor=lead, episode=ep, child=ep.children.get(), start_date=_days_ago(29)
+    )
+    services.icpc_record(
+        actor=lead, s47=s47, date=_weekday_on_or_after(_days_ago(20)), plan_agreed=True,
+        category_of_abuse="NEG",
+    )  # fmt: skip
+    return ep
+
+
+def _s47(name):
+    return lambda f: _u(name, cin_episode(f).pk, cin_episode(f).s47_enquiries.get().pk)
+
+
+def _cp(name):
+    return lambda f: _u(name, cin_episode(f).pk, cin_episode(f).cp_plans.get().pk)
+
+
 def _submitted(f) -> Assessment:
     ep = episode(f)
     a = ep.assessments.first()
@@ -230,6 +270,17 @@ UI = {
         lambda f: _u("assessment_return", _submitted(f).pk),
         None,
         APPROVES,
+    ),
+    "casework:s47_start": ("get", lambda f: _u("s47_start", cin_episode(f).pk), None, MANAGES),
+    "casework:s47_outcome": ("get", _s47("s47_outcome"), None, MANAGES),
+    "casework:icpc_record": ("get", _s47("icpc_record"), None, MANAGES),
+    "casework:cp_review_add": ("get", _cp("cp_review_add"), None, MANAGES),
+    "casework:cp_plan_end": ("get", _cp("cp_plan_end"), None, MANAGES),
+    "casework:cin_plan_end": (
+        "get",
+        lambda f: _u("cin_plan_end", cin_episode(f).pk),
+        None,
+        MANAGES,
     ),
 }
 

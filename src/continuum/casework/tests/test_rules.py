@@ -186,3 +186,173 @@ def test_review_after_plan_start_8841():
         rules.review_date(plan_start=d(5), review_date=d(5), today=TODAY)
     assert "after the plan was agreed" in messages(exc)
     rules.review_date(plan_start=d(5), review_date=d(6), today=TODAY)
+
+
+# --- Section 47 enquiries, conferences and child protection plans ---------------------------
+
+
+def s47(**kw):
+    base = {"start_date": d(1), "icpc_not_required": False}
+    return SimpleNamespace(**{**base, **kw})
+
+
+def cp(start, end=None):
+    return SimpleNamespace(start_date=start, end_date=end, is_open=end is None)
+
+
+def test_s47_not_before_referral_2889():
+    episode = ep(referral_date=d(3), start_date=d(3))
+    with pytest.raises(ValidationError) as exc:
+        rules.activity_date(what="Strategy discussion", day=d(2), episode=episode, today=TODAY)
+    assert "Strategy discussion date must be on or after" in messages(exc)
+
+
+def test_icpc_not_before_referral_1104():
+    with pytest.raises(ValidationError):
+        rules.activity_date(
+            what="Conference", day=d(2), episode=ep(referral_date=d(3)), today=TODAY
+        )
+
+
+def test_cp_plan_not_before_referral_1105():
+    # A plan starts on its conference's day (2885), so 1104 and 2885 together give 1105; the
+    # conference date is checked against the referral before the plan is made.
+    icpc = SimpleNamespace(plan_agreed=True, date=d(2))
+    rules.cp_plan_from_icpc(icpc=icpc, start_date=d(2))
+    with pytest.raises(ValidationError):
+        rules.activity_date(
+            what="Conference", day=d(2), episode=ep(referral_date=d(3)), today=TODAY
+        )
+
+
+def test_s47_start_not_after_icpc_8615():
+    with pytest.raises(ValidationError) as exc:
+        rules.icpc_date(s47=s47(start_date=d(10)), day=d(9))
+    assert "on or after the strategy discussion" in messages(exc)
+    rules.icpc_date(s47=s47(start_date=d(10)), day=d(10))
+
+
+def test_no_concurrent_open_s47_8890_8839():
+    with pytest.raises(ValidationError) as exc:
+        rules.no_open_s47(child_name="Kai", unresolved=[s47(start_date=d(1))])
+    assert "already has a section 47 enquiry going on (from 1 June 2026)" in messages(exc)
+    rules.no_open_s47(child_name="Kai", unresolved=[])
+
+
+def test_icpc_recorded_once_on_its_enquiry_2884():
+    held = s47(icpc=SimpleNamespace(date=d(5)))
+    with pytest.raises(ValidationError) as exc:
+        rules.icpc_once(s47=held)
+    assert "was recorded on 5 June 2026" in messages(exc)
+    rules.icpc_once(s47=s47())
+
+
+def test_no_icpc_when_marked_not_required():
+    with pytest.raises(ValidationError) as exc:
+        rules.icpc_once(s47=s47(icpc_not_required=True))
+    assert "no conference was needed" in messages(exc)
+
+
+def test_icpc_target_is_15_working_days_and_never_a_weekend_8870q():
+    # Friday 5 June 2026 + 15 working days = Friday 26 June.
+    assert rules.icpc_target(d(5)) == d(26)
+    # Friday 15 May: the Spring bank holiday (25 May) is skipped too.
+    assert rules.icpc_target(d(15, 5)) == d(8, 6)
+    for offset in range(60):
+        assert rules.icpc_target(d(1) + dt.timedelta(days=offset)).weekday() < 5
+
+
+def test_icpc_not_on_a_weekend_8875():
+    with pytest.raises(ValidationError) as exc:
+        rules.icpc_date(s47=s47(), day=d(13))
+    assert "cannot be a weekend (Saturday 13 June 2026)" in messages(exc)
+
+
+def test_cp_plan_starts_on_the_icpc_date_2885():
+    icpc = SimpleNamespace(plan_agreed=True, date=d(5))
+    with pytest.raises(ValidationError) as exc:
+        rules.cp_plan_from_icpc(icpc=icpc, start_date=d(6))
+    assert "starts on the day of the conference" in messages(exc)
+
+
+def test_cp_plans_cannot_outnumber_icpcs_2883():
+    with pytest.raises(ValidationError):
+        rules.cp_plan_from_icpc(icpc=SimpleNamespace(plan_agreed=False, date=d(5)), start_date=d(5))
+    already = SimpleNamespace(plan_agreed=True, date=d(5), cp_plan=cp(d(5)))
+    with pytest.raises(ValidationError) as exc:
+        rules.cp_plan_from_icpc(icpc=already, start_date=d(5))
+    assert "already recorded" in messages(exc)
+
+
+def test_cp_plan_cannot_start_and_end_on_the_same_day_8840():
+    with pytest.raises(ValidationError) as exc:
+        rules.cp_plan_end(start_date=d(5), end_date=d(5), last_review=None, today=TODAY)
+    assert "cannot start and end on the same day" in messages(exc)
+
+
+def test_cp_plan_end_not_before_start_8925():
+    with pytest.raises(ValidationError):
+        rules.cp_plan_end(start_date=d(5), end_date=d(4), last_review=None, today=TODAY)
+    rules.cp_plan_end(start_date=d(5), end_date=d(6), last_review=None, today=TODAY)
+
+
+def test_cp_review_after_cp_plan_start_8841():
+    plan = cp(d(5))
+    with pytest.raises(ValidationError) as exc:
+        rules.cp_review_date(plan=plan, day=d(5), today=TODAY)
+    assert "after the plan started (5 June 2026)" in messages(exc)
+    rules.cp_review_date(plan=plan, day=d(6), today=TODAY)
+
+
+def test_only_one_open_cp_plan_8935():
+    with pytest.raises(ValidationError) as exc:
+        rules.one_open_cp_plan(child_name="Kai", open_plans=[cp(d(1, 5))])
+    assert "already has an open child protection plan" in messages(exc)
+
+
+def test_cp_plans_do_not_overlap_8940():
+    ended = cp(d(1, 3), d(10))
+    with pytest.raises(ValidationError):
+        rules.cp_plans_do_not_overlap(child_name="Kai", start=d(10), end=None, others=[ended])
+    rules.cp_plans_do_not_overlap(child_name="Kai", start=d(11), end=None, others=[ended])
+
+
+def test_cp_plan_cannot_start_while_cin_plan_open_4001():
+    with pytest.raises(ValidationError) as exc:
+        rules.no_cin_plan_during_cp(
+            cin_plans=[(d(1, 5), None)], cp_start=d(5), cp_end=None, field="start_date"
+        )
+    assert "cannot run at the same time" in messages(exc)
+    rules.no_cin_plan_during_cp(
+        cin_plans=[(d(1, 5), d(4))], cp_start=d(5), cp_end=None, field="start_date"
+    )
+
+
+def test_cp_review_not_held_while_cin_plan_open_4003():
+    with pytest.raises(ValidationError) as exc:
+        rules.no_cin_plan_during_cp(
+            cin_plans=[(d(3), None)], cp_start=d(5), cp_end=d(5), field="date"
+        )
+    assert "review cannot be held while a child in need plan is open" in messages(exc)
+
+
+def test_cin_plan_cannot_start_during_a_cp_plan_4016():
+    with pytest.raises(ValidationError):
+        rules.no_cin_plan_during_cp(
+            cin_plans=[(d(8), None)], cp_start=d(1), cp_end=d(10), field="start_date"
+        )
+
+
+def test_cin_plan_cannot_end_during_a_cp_plan_4017():
+    with pytest.raises(ValidationError):
+        rules.no_cin_plan_during_cp(
+            cin_plans=[(d(1), d(8))], cp_start=d(5), cp_end=None, field="start_date"
+        )
+
+
+def test_closure_blocked_while_s47_unresolved_8868():
+    open_enquiry = s47(child=SimpleNamespace(person=SimpleNamespace(display_name="Kai Smith")))
+    with pytest.raises(ValidationError) as exc:
+        rules.s47_resolved_before_closure(unresolved=[open_enquiry])
+    assert "section 47 enquiry about Kai Smith" in messages(exc)
+    rules.s47_resolved_before_closure(unresolved=[])
