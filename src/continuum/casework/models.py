@@ -104,10 +104,15 @@ class Episode(models.Model):
 
 
 class EpisodeChild(models.Model):
-    """Each child's own record within the episode (CIN census CINdetails is per child)."""
+    """Each child's own record within the episode (CIN census CINdetails is per child).
+
+    Foreign keys to Person in this app have a related name (never "+"): the linkage merge
+    re-points every visible relation to Person, and a hidden one would be left behind."""
 
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="children")
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="episode_records"
+    )
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     reason_for_closure = models.CharField(max_length=3, choices=ClosureReason.choices, blank=True)
@@ -213,7 +218,11 @@ class PlanAction(models.Model):
         USER, null=True, blank=True, on_delete=models.PROTECT, related_name="plan_actions"
     )
     owner_person = models.ForeignKey(
-        "people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "people.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="owned_plan_actions",
     )
     due_date = models.DateField("Due by")
     status = models.CharField(
@@ -313,7 +322,9 @@ class VisitChild(models.Model):
     """For each child in the episode: seen, seen alone, and what they said."""
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="children")
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="visit_records"
+    )
     seen = models.BooleanField(default=False)
     seen_alone = models.BooleanField(default=False)
     child_said = models.TextField(blank=True)
@@ -342,7 +353,11 @@ class IdentifyPrompt(models.Model):
         USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     resolved_person = models.ForeignKey(
-        "people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "people.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="identified_in_prompts",
     )
     resolution_note = models.CharField(max_length=300, blank=True)
 
@@ -382,7 +397,9 @@ class AssessmentChild(models.Model):
     """The child's voice in the assessment."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="children")
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="assessment_records"
+    )
     seen = models.BooleanField("Child seen", default=False)
     seen_alone = models.BooleanField("Child seen alone", default=False)
     wishes_and_feelings = models.TextField(
@@ -404,7 +421,11 @@ class AssessmentEntry(models.Model):
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="entries")
     person = models.ForeignKey(
-        "people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "people.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assessment_entries",
     )
     domain = models.CharField(max_length=10, choices=Domain.choices)
     dimension = models.CharField(max_length=20)
@@ -562,7 +583,7 @@ class ChronologyEntry(models.Model):
         null=True,
         blank=True,
         on_delete=models.PROTECT,
-        related_name="+",
+        related_name="chronology_entries",
         help_text="Empty when the event is about the whole family.",
     )
     episode = models.ForeignKey(

@@ -199,3 +199,22 @@ def test_the_pages_record_an_enquiry_and_its_conference(cin, lead, school_worker
     member.force_login(school_worker)
     assert "Neglect" in member.get(reverse("casework:episode", args=[cin.pk])).text
     assert member.get(reverse("casework:s47_start", args=[cin.pk])).status_code == 403
+
+
+def test_a_merge_moves_the_childs_casework_and_undo_restores_it(cin, lead, child, household):
+    from continuum.linkage import services as linkage
+    from continuum.people.tests.factories import PersonFactory
+
+    duplicate = PersonFactory(
+        actor=lead, household=household, given_name="Kai", family_name=child.family_name,
+        date_of_birth=child.date_of_birth, sex=child.sex,
+    )  # fmt: skip
+    s47 = services.s47_start(actor=lead, episode=cin, child=kai(cin), start_date=d(1))
+    services.icpc_record(actor=lead, s47=s47, date=d(10), plan_agreed=True, category_of_abuse="NEG")
+    merge = linkage.person_merge(actor=lead, kept=duplicate, merged=child, reason="Same child")
+    assert Section47Enquiry.objects.get().child.person == duplicate
+    assert ChildProtectionPlan.objects.get().child.person == duplicate
+    assert ChronologyEntry.objects.filter(person=duplicate, kind="cp_plan").exists()
+    linkage.merge_undo(actor=lead, merge=merge, reason="Wrong merge")
+    assert ChildProtectionPlan.objects.get().child.person == child
+    assert not ChronologyEntry.objects.filter(person=duplicate).exists()
