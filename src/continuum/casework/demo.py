@@ -16,6 +16,7 @@ import random
 
 from django.utils import timezone
 
+from continuum.casework import rules
 from continuum.casework.codes import (
     ActionStatus,
     AssessmentStatus,
@@ -29,13 +30,17 @@ from continuum.casework.codes import (
 from continuum.casework.models import (
     Assessment,
     AssessmentChild,
+    ChildProtectionPlan,
     ChronologyEntry,
+    CPPlanReview,
     Episode,
     EpisodeChild,
     EpisodeTransition,
+    InitialConference,
     Plan,
     PlanAction,
     PlanReview,
+    Section47Enquiry,
     TafMember,
     Visit,
     VisitChild,
@@ -113,7 +118,8 @@ def seed_casework(*, population=None, families=None, agencies=None, users, today
     demo_lead = users.get("hub.practitioner")
     chosen = rng.sample(candidates, min(count, len(candidates)))
     now = timezone.now()
-    counts = {"episodes": 0, "visits": 0, "actions": 0, "taf_members": 0, "chronology": 0}
+    counts = {"episodes": 0, "visits": 0, "actions": 0, "taf_members": 0, "chronology": 0,
+              "s47": 0, "cp_plans": 0}  # fmt: skip
     for n, family in enumerate(chosen):
         children = [m for m in family.members if m.kind == PersonKind.CHILD][:4]
         adults = [m for m in family.members if m.kind == PersonKind.ADULT]
@@ -124,6 +130,8 @@ def seed_casework(*, population=None, families=None, agencies=None, users, today
             if social_work
             else rng.choice([EpisodeKind.EARLY_HELP] * 5 + [EpisodeKind.SINGLE_AGENCY])
         )
+        if social_work and counts["cp_plans"] < 2:
+            kind = EpisodeKind.CHILD_PROTECTION  # at least a couple of families on CP plans
         closed = rng.random() < 0.35
         start = today - dt.timedelta(days=rng.randint(60 if not closed else 150, 420))
         formed = family.formed or start
@@ -154,7 +162,7 @@ def seed_casework(*, population=None, families=None, agencies=None, users, today
             created_by=lead,
         )  # fmt: skip
         counts["episodes"] += 1
-        EpisodeChild.objects.bulk_create(
+        child_records = EpisodeChild.objects.bulk_create(
             EpisodeChild(episode=episode, person_id=c.id, start_date=start, end_date=end)
             for c in children
         )
@@ -172,6 +180,11 @@ def seed_casework(*, population=None, families=None, agencies=None, users, today
             f"opened; lead professional {lead.get_full_name()}", agency_id=lead.agency_id,
             recorded_by=lead,
         )]  # fmt: skip
+
+        if statutory:
+            made = _protection(episode, child_records, lead, start, end, today, rng, chronology)
+            counts["s47"] += made[0]
+            counts["cp_plans"] += made[1]
 
         # Team Around the Family: the lead and 2 to 5 other agencies.
         kinds = rng.sample([k for k in TAF_KINDS if partners.get(k)], k=min(
@@ -316,6 +329,78 @@ def seed_casework(*, population=None, families=None, agencies=None, users, today
         ChronologyEntry.objects.bulk_create(chronology)
         counts["chronology"] += len(chronology)
     return counts
+
+
+def _protection(episode, child_records, lead, start, end, today, rng, chronology) -> tuple:
+    """Section 47 enquiries for a statutory episode's eldest child: in a CP episode they lead
+    to a conference and a child protection plan (reviewed, and ended if the episode closed);
+    in a CIN episode, now and then, to services with no conference needed."""
+    record = child_records[0]
+    last_day = end or today
+    s47_start = start + dt.timedelta(days=rng.randint(0, 3))
+    target = rules.icpc_target(s47_start)
+    cp = episode.kind == EpisodeKind.CHILD_PROTECTION
+    if not cp and rng.random() < 0.6:
+        return 0, 0
+    icpc_day = target - dt.timedelta(days=rng.randint(0, 6))
+    while icpc_day.weekday() >= 5:
+        icpc_day -= dt.timedelta(days=1)
+    icpc_day = max(icpc_day, s47_start)
+    if icpc_day.weekday() >= 5 or icpc_day >= last_day - dt.timedelta(days=1):
+        return 0, 0
+    s47 = Section47Enquiry.objects.create(
+        episode=episode, child=record, start_date=s47_start, icpc_target=target,
+        icpc_not_required=not cp, outcome="icpc" if cp else "services",
+        outcome_date=icpc_day, recorded_by=lead,
+    )  # fmt: skip
+    common = {"household_id": episode.household_id, "episode": episode,
+              "person_id": record.person_id, "agency_id": lead.agency_id, "recorded_by": lead}
+    chronology.append(ChronologyEntry(
+        date=s47_start, kind=ChronologyKind.S47, significant=True, **common,
+        summary="Strategy discussion: section 47 enquiry started; initial child protection "
+        f"conference due by {target.day} {target:%B %Y}",
+    ))  # fmt: skip
+    if not cp:
+        chronology.append(ChronologyEntry(
+            date=icpc_day, kind=ChronologyKind.S47, **common,
+            summary="Section 47 enquiry concluded: Provision of services (section 17)",
+        ))  # fmt: skip
+        return 1, 0
+    icpc = InitialConference.objects.create(
+        s47=s47, date=icpc_day, plan_agreed=True, recorded_by=lead
+    )
+    plan = ChildProtectionPlan.objects.create(
+        episode=episode, child=record, icpc=icpc, start_date=icpc_day,
+        category_of_abuse=episode.category_of_abuse or "NEG", end_date=end, recorded_by=lead,
+    )  # fmt: skip
+    chronology += [
+        ChronologyEntry(date=icpc_day, kind=ChronologyKind.ICPC, significant=True, **common,
+                        summary="Initial child protection conference: child protection plan"),
+        ChronologyEntry(date=icpc_day, kind=ChronologyKind.CP_PLAN, significant=True, **common,
+                        summary="Child protection plan started: "
+                        f"{plan.get_category_of_abuse_display()}"),
+    ]  # fmt: skip
+    review, months = icpc_day, 3
+    reviews = []
+    while True:
+        review = review + dt.timedelta(days=30 * months)
+        while review.weekday() >= 5:
+            review += dt.timedelta(days=1)
+        if review >= last_day:
+            break
+        reviews.append(CPPlanReview(plan=plan, date=review, recorded_by=lead))
+        chronology.append(ChronologyEntry(
+            date=review, kind=ChronologyKind.CP_PLAN, summary="Child protection review "
+            "conference held", **common,
+        ))  # fmt: skip
+        months = 6
+    CPPlanReview.objects.bulk_create(reviews)
+    if end:
+        chronology.append(ChronologyEntry(
+            date=end, kind=ChronologyKind.CP_PLAN, significant=True,
+            summary="Child protection plan ended", **common,
+        ))  # fmt: skip
+    return 1, 1
 
 
 def seed_on_northbrook(*, population, agencies, users, today, rng: random.Random, **kw):

@@ -9,7 +9,14 @@ from django.utils import timezone
 
 from continuum.casework import rules
 from continuum.casework.codes import EpisodeStatus
-from continuum.casework.models import ChronologyEntry, Episode, PlanAction, TafMember, Visit
+from continuum.casework.models import (
+    ChildProtectionPlan,
+    ChronologyEntry,
+    Episode,
+    PlanAction,
+    TafMember,
+    Visit,
+)
 from continuum.demo.seed import seed_northbrook
 from continuum.directory.models import User
 from continuum.governance.access import household_for_user
@@ -39,6 +46,21 @@ def test_demo_seed_adds_casework_that_obeys_the_rules():
                              outcome=e.outcome)  # fmt: skip
         for v in e.visits.all():
             rules.activity_date(what="Visit", day=v.date, episode=e, today=today)
+    # A couple of families on child protection plans, their dates within the CIN census rules.
+    plans = ChildProtectionPlan.objects.select_related("icpc__s47", "episode")
+    assert plans.count() >= 2
+    for plan in plans:
+        s47 = plan.icpc.s47
+        rules.activity_date(what="S47", day=s47.start_date, episode=plan.episode, today=today)
+        rules.icpc_date(s47=s47, day=plan.icpc.date)
+        assert plan.start_date == plan.icpc.date and plan.icpc.plan_agreed
+        assert plan.end_date is None or plan.end_date > plan.start_date
+        for review in plan.reviews.all():
+            rules.cp_review_date(plan=plan, day=review.date, today=today)
+    for episode in episodes.filter(status=EpisodeStatus.CLOSED):
+        rules.s47_resolved_before_closure(
+            unresolved=episode.s47_enquiries.filter(icpc_not_required=False, icpc__isnull=True)
+        )
     # The demo lead professional sees their families, with something on their work list.
     lead = User.objects.get(username="hub.practitioner")
     led = episodes.filter(lead_professional=lead, status=EpisodeStatus.OPEN).first()
