@@ -149,7 +149,11 @@ def _csv(chronology, filename: str) -> HttpResponse:
 
 
 def _chronology_page(request, loader, subject_id, *, filename: str, title: str):
-    form = ChronologyFilterForm(request.GET or None, agencies=Agency.objects.order_by("name"))
+    # The agency asked for is checked against the directory here; the list offered is the
+    # chronology's own agencies, set once the chronology is read (no query when not filtering).
+    asked = request.GET.get("agency", "")
+    agencies = Agency.objects.filter(pk=int(asked)) if asked.isdigit() else Agency.objects.none()
+    form = ChronologyFilterForm(request.GET or None, agencies=agencies)
     filters = _filters(form) if request.GET else selectors.ChronologyFilters()
     export = request.GET.get("format") == "csv"
     chronology = loader(request.user, subject_id, filters, export=export)
