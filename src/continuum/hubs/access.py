@@ -7,8 +7,8 @@ from django.http import Http404
 
 from continuum.directory.models import Agency, AgencyKind, Role
 from continuum.governance import rules as perms
-from continuum.governance.access import Access, persons_visible_to
-from continuum.hubs.models import OutreachEntry, Session, VolunteerMatch
+from continuum.governance.access import Access, household_for_user, persons_visible_to
+from continuum.hubs.models import OutreachEntry, RiskFlag, Session, VolunteerMatch
 
 # Hub staff who run sessions, take registers and register families.
 HUB_EDITORS = {Role.PRACTITIONER, Role.DSL, Role.TEAM_MANAGER}
@@ -114,3 +114,40 @@ def match_for_user(user, match_id: int, *, need: Access = Access.READ) -> Volunt
     if need is Access.EDIT and not is_coordinator(user):
         raise PermissionDenied("Your role cannot change the match")
     return match
+
+
+# Staff who record risk factors their agency knows about (not volunteers, analysts or the DPO).
+FLAG_RECORDERS = {Role.PRACTITIONER, Role.DSL, Role.TEAM_MANAGER, Role.FRONT_DOOR}
+
+
+def risk_flags_household_for_user(user, household_id: int, *, need: Access = Access.READ):
+    """The family whose risk factors the user reads or records.
+
+    - 404 unless the user's agency has a legitimate relationship with the family (the household
+      gatekeeper), and always for volunteers: risk factors are not for them;
+    - 403 on recording for roles that do not record (the DPO, analysts, administrators), even
+      with read-only access: recording a risk factor is the agency's own record, so partner
+      agencies with read-only access (e.g. the police) may record one.
+    """
+    if perms.is_volunteer(user):
+        raise Http404("Not found")
+    household = household_for_user(user, household_id, need=Access.READ)
+    if need is Access.EDIT and user.role not in FLAG_RECORDERS:
+        raise PermissionDenied("Your role cannot record risk factors")
+    return household
+
+
+def risk_flag_for_user(user, flag_id: int) -> RiskFlag:
+    """A flag to withdraw: 404 unless the user may see the person; 403 unless the user records
+    flags for the agency that recorded it."""
+    if perms.is_volunteer(user):
+        raise Http404("Not found")
+    try:
+        flag = RiskFlag.objects.select_related("person", "recorded_by_agency").get(
+            pk=int(flag_id), person__in=persons_visible_to(user)
+        )
+    except (RiskFlag.DoesNotExist, ValueError, TypeError):
+        raise Http404("Not found") from None
+    if user.role not in FLAG_RECORDERS or flag.recorded_by_agency_id != user.agency_id:
+        raise PermissionDenied("Only the agency that recorded a risk factor can withdraw it")
+    return flag

@@ -87,21 +87,61 @@ def seed_family_hub_life(*, population, agencies, users, today, rng: random.Rand
         registered[inv.agency_id].append(inv.household_id)
     HubRegistration.objects.bulk_create(regs, ignore_conflicts=True)
 
-    # Risk flags other agencies recorded (a stand-in for the signals module).
-    flags = []
-    police = agencies.get("police")
+    # Risk factors other agencies recorded about the adults, each on the family's chronology:
+    # domestic abuse by the police, substance misuse and mental ill-health by adult services.
+    from continuum.casework.codes import ChronologyKind
+    from continuum.casework.models import ChronologyEntry
+
+    by_kind = {a.kind: a for a in agencies.values()}
+    recorder_agency = {
+        RiskFlagKind.DOMESTIC_ABUSE: by_kind.get(AgencyKind.POLICE),
+        RiskFlagKind.SUBSTANCE_MISUSE: by_kind.get(AgencyKind.ADULT_SERVICES),
+        RiskFlagKind.MENTAL_ILL_HEALTH: by_kind.get(AgencyKind.ADULT_SERVICES),
+    }
+    recorder = {
+        agency.pk: next(
+            (u for u in users.values() if u.agency_id == agency.pk and u.role != Role.VOLUNTEER),
+            None,
+        )
+        for agency in recorder_agency.values()
+        if agency
+    }
+    flags, flag_families = [], []
     for family in population.families:
         adults = [m for m in family.members if m.kind == PersonKind.ADULT]
-        if adults and police and rng.random() < 0.06:
+        kind = rng.choice(RiskFlagKind.values)
+        agency = recorder_agency[RiskFlagKind(kind)]
+        if adults and agency and rng.random() < 0.06:
             flags.append(
                 RiskFlag(
                     person_id=rng.choice(adults).id,
-                    recorded_by_agency=police,
+                    recorded_by_agency=agency,
+                    recorded_by=recorder.get(agency.pk),
                     recorded_at=timezone.now() - dt.timedelta(days=rng.randint(0, 700)),
-                    kind=rng.choice(RiskFlagKind.values),
+                    kind=kind,
                 )
             )
+            flag_families.append(family.household.id)
     RiskFlag.objects.bulk_create(flags)
+    ChronologyEntry.objects.bulk_create(
+        [
+            ChronologyEntry(
+                household_id=household_id,
+                person_id=flag.person_id,
+                date=timezone.localdate(flag.recorded_at),
+                kind=ChronologyKind.OTHER,
+                summary=f"{flag.recorded_by_agency.name} recorded "
+                f"{flag.get_kind_display().lower()}",
+                significant=True,
+                agency=flag.recorded_by_agency,
+                recorded_by=flag.recorded_by,
+                recorded_at=flag.recorded_at,
+                source_type="riskflag",
+                source_id=flag.pk,
+            )
+            for flag, household_id in zip(flags, flag_families, strict=True)
+        ]
+    )
 
     # A term's timetable: started 8 weeks ago, with registers for the sessions already held.
     monday = today - dt.timedelta(days=today.weekday()) - dt.timedelta(weeks=8)

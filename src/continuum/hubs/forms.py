@@ -7,7 +7,13 @@ from django.core.exceptions import ValidationError
 
 from continuum.core.forms import GovukDateField, GovukForm
 from continuum.core.identifiers import IdentifierError, normalise_postcode
-from continuum.hubs.models import ActivityKind, ContactMethod, ContactResult, MatchStage
+from continuum.hubs.models import (
+    ActivityKind,
+    ContactMethod,
+    ContactResult,
+    MatchStage,
+    RiskFlagKind,
+)
 
 CONSENT_LABEL = "The family agree to the hub holding their details"
 
@@ -353,3 +359,27 @@ class VolunteerProfileForm(GovukForm):
     @staticmethod
     def split(value: str) -> list[str]:
         return [part.strip() for part in (value or "").split(",") if part.strip()]
+
+
+class RiskFlagForm(GovukForm):
+    person = forms.TypedChoiceField(
+        label="Who is it about?", coerce=int, widget=forms.RadioSelect,
+        error_messages={"required": "Choose who in the family it is about"},
+    )  # fmt: skip
+    kind = forms.ChoiceField(
+        label="What has your agency recorded?", choices=RiskFlagKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what your agency has recorded"},
+    )  # fmt: skip
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [(p.pk, p.display_name) for p in people]
+
+
+class RiskFlagWithdrawForm(GovukForm):
+    reason = forms.CharField(
+        label="Why is it being withdrawn?", max_length=300,
+        help_text="For example, recorded in error, or no longer a concern",
+        error_messages={"required": "Enter why the risk factor is being withdrawn"},
+    )  # fmt: skip

@@ -313,6 +313,33 @@ def reach(user, hub: Agency, today: dt.date | None = None) -> tuple[list[dt.date
     return dates, rows
 
 
+# --- Risk factors agencies have recorded ----------------------------------------------------
+
+
+def household_risk_flags(user, household) -> tuple[list[Person], list[RiskFlag]]:
+    """The family's current members the user may see, and the risk factors agencies recorded
+    about them (withdrawn ones too), newest first. Audited: these are sensitive."""
+    members = list(
+        persons_visible_to(user)
+        .filter(memberships__household=household, memberships__end_date__isnull=True)
+        .distinct()
+        .order_by("kind", "date_of_birth")
+    )
+    flags = list(
+        RiskFlag.objects.filter(person__in=members)
+        .select_related("person", "recorded_by_agency", "recorded_by", "ended_by")
+        .order_by("ended_at", "-recorded_at")
+    )
+    audit_record(
+        actor=user,
+        action=AuditAction.VIEW,
+        object_type="household_risk_flags",
+        object_id=household.pk,
+        details={"flags": len(flags)},
+    )
+    return members, flags
+
+
 # --- Outreach ----------------------------------------------------------------------------------
 
 

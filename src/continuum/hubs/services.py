@@ -31,6 +31,7 @@ from continuum.hubs.models import (
     OutreachStatus,
     Register,
     RiskFlag,
+    RiskFlagKind,
     Session,
     SessionStatus,
     VisitDiary,
@@ -38,7 +39,13 @@ from continuum.hubs.models import (
 )
 from continuum.people import services as people_services
 from continuum.people.codes import RelationshipKind
-from continuum.people.models import Household, Person, PersonKind, Relationship
+from continuum.people.models import (
+    Household,
+    HouseholdMembership,
+    Person,
+    PersonKind,
+    Relationship,
+)
 
 # --- Registration ------------------------------------------------------------------------------
 
@@ -140,11 +147,66 @@ def family_register(
     )
 
 
+def _chronology_entries(
+    *, person_id: int, agency_id: int, recorded_by, date: dt.date, summary: str,
+    source_type: str, source_id: int,
+):  # fmt: skip
+    """A significant event for the chronology of each family the person lives in now (casework
+    shows every agency's ChronologyEntry rows on the family's and the person's chronology)."""
+    from continuum.casework.codes import ChronologyKind
+    from continuum.casework.models import ChronologyEntry
+
+    households = HouseholdMembership.objects.filter(
+        person_id=person_id, end_date__isnull=True
+    ).values_list("household_id", flat=True)
+    return [
+        ChronologyEntry(
+            household_id=household_id,
+            person_id=person_id,
+            date=date,
+            kind=ChronologyKind.OTHER,
+            summary=summary[:500],
+            significant=True,
+            agency_id=agency_id,
+            recorded_by=recorded_by,
+            source_type=source_type,
+            source_id=source_id,
+        )
+        for household_id in households
+    ]
+
+
+def _flag_summary(flag: RiskFlag, agency_name: str) -> str:
+    return f"{agency_name} recorded {flag.get_kind_display().lower()} ({flag.person.display_name})"
+
+
 @transaction.atomic
 def risk_flag_record(*, actor, person: Person, kind: str) -> RiskFlag:
-    flag = RiskFlag(person=person, kind=kind, recorded_by_agency_id=actor.agency_id)
+    """An agency records a risk factor about someone in a family (domestic abuse, parental
+    substance misuse, parental mental ill-health): what the reach page's target groups and the
+    outreach list's priority count. Written to the family's chronology too."""
+    if kind not in RiskFlagKind.values:
+        raise ValidationError({"kind": "Choose what your agency has recorded"})
+    if not getattr(actor, "agency_id", None):
+        raise ValidationError("Only staff of an agency can record a risk factor")
+    if RiskFlag.objects.filter(
+        person=person, kind=kind, recorded_by_agency_id=actor.agency_id, ended_at__isnull=True
+    ).exists():
+        raise ValidationError(
+            {"kind": f"Your agency has already recorded {RiskFlagKind(kind).label.lower()} for "
+                     f"{person.display_name}"}
+        )  # fmt: skip
+    flag = RiskFlag(
+        person=person, kind=kind, recorded_by_agency_id=actor.agency_id, recorded_by=actor
+    )
     flag.full_clean()
     flag.save()
+    entries = _chronology_entries(
+        person_id=person.pk, agency_id=actor.agency_id, recorded_by=actor,
+        date=timezone.localdate(flag.recorded_at),
+        summary=_flag_summary(flag, actor.agency.name), source_type="riskflag", source_id=flag.pk,
+    )  # fmt: skip
+    _save_chronology(entries)
     audit_record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -153,6 +215,43 @@ def risk_flag_record(*, actor, person: Person, kind: str) -> RiskFlag:
         details={"person_id": person.pk, "kind": kind},
     )
     return flag
+
+
+@transaction.atomic
+def risk_flag_withdraw(*, actor, flag: RiskFlag, reason: str) -> RiskFlag:
+    """The recording agency withdraws a flag (recorded in error, or no longer a concern): it
+    stops counting from now on; the family's chronology says so."""
+    if flag.ended_at is not None:
+        raise ValidationError("This risk factor has already been withdrawn")
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Enter why the risk factor is being withdrawn"})
+    flag.ended_at = timezone.now()
+    flag.ended_by = actor
+    flag.end_reason = reason.strip()
+    flag.save(update_fields=["ended_at", "ended_by", "end_reason"])
+    entries = _chronology_entries(
+        person_id=flag.person_id, agency_id=actor.agency_id, recorded_by=actor,
+        date=timezone.localdate(flag.ended_at),
+        summary=f"{actor.agency.name} withdrew {flag.get_kind_display().lower()} "
+        f"({flag.person.display_name}): {flag.end_reason}",
+        source_type="riskflag", source_id=flag.pk,
+    )  # fmt: skip
+    _save_chronology(entries)
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        object_type="risk_flag",
+        object_id=flag.pk,
+        changed_fields=["ended_at", "end_reason"],
+        reason=flag.end_reason,
+    )
+    return flag
+
+
+def _save_chronology(entries) -> None:
+    for entry in entries:
+        entry.full_clean(exclude=["recorded_by"])  # empty when the system noticed the event
+        entry.save()
 
 
 # --- Activities, sessions, registers -----------------------------------------------------------
@@ -346,8 +445,8 @@ def _record_engagement_changes(activity: Activity, upto: Session) -> None:
         "person_id", flat=True
     )
     stopped = (set(enrolled) & set(attended_before)) - set(attended_recent)
-    for person_id in stopped:
-        EngagementEvent.objects.get_or_create(
+    for person_id in sorted(stopped):
+        event, created = EngagementEvent.objects.get_or_create(
             person_id=person_id,
             activity=activity,
             kind=EngagementEventKind.STOPPED_ATTENDING,
@@ -356,6 +455,16 @@ def _record_engagement_changes(activity: Activity, upto: Session) -> None:
                 "details": f"Missed the last {MISSED_IN_A_ROW} sessions of {activity.name}",
             },
         )
+        if created:  # significant: it goes on the family's chronology
+            _save_chronology(
+                _chronology_entries(
+                    person_id=person_id, agency_id=activity.hub_id, recorded_by=None,
+                    date=event.occurred_on,
+                    summary=f"Stopped attending {activity.name} at {activity.hub.name}: "
+                    f"{event.details[0].lower()}{event.details[1:]}",
+                    source_type="engagementevent", source_id=event.pk,
+                )
+            )  # fmt: skip
 
 
 # --- Outreach ----------------------------------------------------------------------------------

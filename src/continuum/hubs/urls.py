@@ -18,6 +18,15 @@ urlpatterns = [
     ),
     path("households/<int:household_id>/engagement/", views.engagement, name="engagement"),
     path("households/<int:household_id>/volunteer/", views.match_start, name="match_start"),
+    path("households/<int:household_id>/risk-factors/", views.risk_flags, name="risk_flags"),
+    path(
+        "households/<int:household_id>/risk-factors/add/",
+        views.risk_flag_add,
+        name="risk_flag_add",
+    ),
+    path(
+        "risk-factors/<int:flag_id>/withdraw/", views.risk_flag_withdraw, name="risk_flag_withdraw"
+    ),
     path("reach/", views.reach, name="reach"),
     path("outreach/", views.outreach, name="outreach"),
     path("outreach/<int:entry_id>/", views.outreach_entry, name="outreach_entry"),

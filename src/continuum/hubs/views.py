@@ -623,3 +623,99 @@ def volunteer_profile(request, user_id: int):
             "back": reverse("hubs:volunteering"),
         },
     )
+
+
+# --- Risk factors agencies have recorded --------------------------------------------------------
+
+
+def _can_record_flags(user, household_id) -> bool:
+    try:
+        access.risk_flags_household_for_user(user, household_id, need=Access.EDIT)
+    except (PermissionDenied, Http404):
+        return False
+    return True
+
+
+@require_http_methods(["GET"])
+def risk_flags(request, household_id: int):
+    household = access.risk_flags_household_for_user(request.user, household_id)
+    _members, flags = selectors.household_risk_flags(request.user, household)
+    return render(
+        request,
+        "hubs/risk_flags.html",
+        {
+            "household": household,
+            "flags": flags,
+            "can_record": _can_record_flags(request.user, household.pk),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def risk_flag_add(request, household_id: int):
+    household = access.risk_flags_household_for_user(request.user, household_id, need=Access.EDIT)
+    members, _flags = selectors.household_risk_flags(request.user, household)
+    form = forms.RiskFlagForm(request.POST or None, people=members)
+    if request.method == "POST" and form.is_valid():
+        person = next(p for p in members if p.pk == form.cleaned_data["person"])
+        try:
+            flag = services.risk_flag_record(
+                actor=request.user, person=person, kind=form.cleaned_data["kind"]
+            )
+        except ValidationError as exc:
+            _apply_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"{flag.get_kind_display()} has been recorded for {person.display_name}",
+            )
+            return redirect("hubs:risk_flags", household_id=household.pk)
+    return render(
+        request,
+        "hubs/form.html",
+        {
+            "form": form,
+            "title": "Record a risk factor your agency knows about",
+            "caption": f"Household {household.reference}",
+            "intro": "It counts in the family hubs' reach for families with this risk factor, "
+            "flags the family for priority contact, and goes on the family's chronology.",
+            "button": "Record risk factor",
+            "back": reverse("hubs:risk_flags", args=[household.pk]),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def risk_flag_withdraw(request, flag_id: int):
+    flag = access.risk_flag_for_user(request.user, flag_id)
+    form = forms.RiskFlagWithdrawForm(request.POST or None)
+    household_id = request.GET.get("household")
+    back = (
+        reverse("hubs:risk_flags", args=[household_id])
+        if str(household_id or "").isdigit()
+        else reverse("people:detail", args=[flag.person_id])
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.risk_flag_withdraw(
+                actor=request.user, flag=flag, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            _apply_service_errors(form, exc)
+        else:
+            messages.success(request, f"{flag.get_kind_display()} has been withdrawn")
+            return redirect(back)
+    return render(
+        request,
+        "hubs/form.html",
+        {
+            "form": form,
+            "title": f"Withdraw {flag.get_kind_display().lower()}",
+            "caption": flag.person.display_name,
+            "intro": f"Recorded by {flag.recorded_by_agency.name} on "
+            f"{timezone.localtime(flag.recorded_at):%-d %B %Y}. It will stop counting from now; "
+            "the family's chronology keeps both entries.",
+            "button": "Withdraw",
+            "back": back,
+        },
+    )

@@ -16,7 +16,7 @@ from django.utils import timezone
 from continuum.directory.models import Agency, Role, User
 from continuum.directory.tests.factories import UserFactory
 from continuum.hubs import services
-from continuum.hubs.models import OutreachEntry, Session, VolunteerMatch
+from continuum.hubs.models import OutreachEntry, RiskFlag, Session, VolunteerMatch
 
 NONE = {
     "involved_practitioner": 404,
@@ -50,6 +50,17 @@ VOLUNTEERING = NONE | {
     "unmatched_volunteer": 200,
 }
 MATCHED_ONLY = NONE | {"volunteer": 200}
+# Risk factors: whoever sees the family except volunteers; recording them: staff who record (the
+# police with read-only access included; the DPO sees but may not record); withdrawing one: only
+# the agency that recorded it (here the police).
+FLAGS = SEES | {"volunteer": 404}
+FLAG_ADD = FLAGS | {"dpo": 403}
+FLAG_WITHDRAW = FLAGS | {
+    "read_only_partner": 200,
+    "involved_practitioner": 403,
+    "front_door_worker": 403,
+    "dpo": 403,
+}
 
 
 def session(f) -> Session:
@@ -87,6 +98,14 @@ def match(f) -> VolunteerMatch:
     )
 
 
+def police_flag(f) -> RiskFlag:
+    existing = RiskFlag.objects.filter(person=f.partner, kind="domestic_abuse").first()
+    if existing:
+        return existing
+    officer = User.objects.get(username="police.officer")
+    return services.risk_flag_record(actor=officer, person=f.partner, kind="domestic_abuse")
+
+
 def _session_url(name):
     return lambda f: reverse(name, args=[session(f).pk])
 
@@ -106,6 +125,14 @@ UI = {
     "hubs:household_register": ("get", _household_url("hubs:household_register"), None, THIS_HUB),
     "hubs:engagement": ("get", _household_url("hubs:engagement"), None, SEES),
     "hubs:match_start": ("get", _household_url("hubs:match_start"), None, OFFER),
+    "hubs:risk_flags": ("get", _household_url("hubs:risk_flags"), None, FLAGS),
+    "hubs:risk_flag_add": ("get", _household_url("hubs:risk_flag_add"), None, FLAG_ADD),
+    "hubs:risk_flag_withdraw": (
+        "get",
+        lambda f: reverse("hubs:risk_flag_withdraw", args=[police_flag(f).pk]),
+        None,
+        FLAG_WITHDRAW,
+    ),
     "hubs:reach": ("get", lambda f: reverse("hubs:reach"), None, REACH),
     "hubs:outreach": ("get", lambda f: reverse("hubs:outreach"), None, HUB_STAFF),
     "hubs:outreach_entry": (

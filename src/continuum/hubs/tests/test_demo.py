@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import pytest
 
+from continuum.casework.models import ChronologyEntry
 from continuum.demo.seed import northbrook_seeded, seed_northbrook
 from continuum.hubs.demo import seed_family_hub_life
 from continuum.hubs.models import (
     Attendance,
     HubRegistration,
     OutreachEntry,
+    RiskFlag,
     Session,
     VisitDiary,
     VolunteerMatch,
@@ -43,3 +45,7 @@ def test_demo_area_has_family_hub_life(only_hub_demo):
     assert VisitDiary.objects.filter(reviewed_at__isnull=True).exists()
     assert Service.objects.count() == 64
     assert Reading.objects.values("household").distinct().count() > 100
+    flags = RiskFlag.objects.all()
+    assert flags.count() > 5 and flags.filter(recorded_by__isnull=False).count() == flags.count()
+    assert {f.recorded_by_agency.kind for f in flags} == {"police", "adult_services"}
+    assert ChronologyEntry.objects.filter(source_type="riskflag").count() == flags.count()

@@ -173,6 +173,21 @@ def test_stopping_attending_is_a_significant_event(programme, family, involved_p
     assert page.status_code == 200
     assert "Stopped attending" in page.text
     assert "Incredible Years" in page.text
+    # ... and on the family's chronology, once (a later register does not repeat it)
+    services.register_submit(
+        actor=involved_practitioner, session=sessions[3], register_uuid=uuid.uuid4(), attended=[]
+    )
+    from continuum.casework.models import ChronologyEntry
+
+    entry = ChronologyEntry.objects.get(source_type="engagementevent")
+    assert (entry.household, entry.person, entry.significant) == (
+        family.household, family.mother, True,
+    )  # fmt: skip
+    assert entry.summary.startswith("Stopped attending Incredible Years at Northbrook North")
+    chronology = login(involved_practitioner).get(
+        reverse("casework:household_chronology", args=[family.household.pk])
+    )
+    assert "Stopped attending Incredible Years" in chronology.text
 
 
 def test_timetable_shows_this_weeks_sessions(programme, involved_practitioner, login):
