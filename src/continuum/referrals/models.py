@@ -258,9 +258,16 @@ class Referral(models.Model):
             models.Index(
                 fields=["destination_agency", "status", "rag_due_at"], name="referral_queue_idx"
             ),
-            # (PostgreSQL also has referral_open_queue_idx for the queue: migration 0003.)
-            models.Index(fields=["child", "submitted_at"], name="referral_child_idx"),
-            models.Index(fields=["submitted_at"], name="referral_submitted_idx"),
+            # Sent referrals in child and date order: the register's re-referral window (LAG
+            # over child and date) reads this narrow index alone, already in order.
+            models.Index(
+                fields=["child", "submitted_at", "id"],
+                condition=Q(submitted_at__isnull=False),
+                name="referral_child_date_idx",
+            ),
+            # Migration 0005 adds, outside the model state (PostgreSQL's NULLS FIRST and INCLUDE),
+            # referral_open_queue_idx for the front door queue and referral_register_idx
+            # (submitted_at, carrying every column the register report counts).
         ]
 
     def __str__(self) -> str:
