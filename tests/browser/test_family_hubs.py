@@ -174,3 +174,66 @@ def test_a_familys_journey_and_the_outcomes_report_are_accessible(new_page, a11y
     page.get_by_role("link", name="Outcomes", exact=True).click()
     expect(page.get_by_role("heading", name="Is anyone better off?")).to_be_visible()
     a11y.check(page, label="outcomes report")
+
+
+def test_an_analyst_adds_an_instrument_and_a_hub_worker_records_a_reading_with_it(
+    new_page, a11y, hub
+):
+    from continuum.directory.models import Agency, AgencyKind, Role
+    from continuum.outcomes.models import Reading
+
+    council = Agency.objects.create(code="council", name="Northbrook Council",
+                                    kind=AgencyKind.SOCIAL_WORK)  # fmt: skip
+    analyst = _user("analyst", council, Role.ANALYST, "Priya", "Sharma")
+    page = new_page()
+    a11y.watch(page)
+    sign_in(page, a11y, analyst)
+    page.goto("/outcomes/report/")
+    a11y.check(page, label="outcomes report")
+    page.get_by_role("link", name="Configure outcome instruments").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Outcome instruments")
+    a11y.check(page, label="instruments")
+    page.get_by_role("link", name="Add an instrument").click()
+    a11y.check(page, label="add an instrument")
+    page.get_by_label("Name", exact=True).fill("Family Star Plus")
+    page.get_by_label(re.compile("This is a licensed instrument")).check()
+    page.get_by_label("Licence (optional)").fill("Licensed to Northbrook Council until 2027")
+    page.get_by_label("Lowest score").fill("1")
+    page.get_by_label("Highest score").fill("1")
+    page.get_by_label("What the scores mean (optional)").fill("1-5: Stuck\n6-10: Getting there")
+    page.get_by_label("Areas", exact=True).fill("Physical health\nFamily routine\nHome and money")
+    page.get_by_role("button", name="Add instrument").click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        "The top of the scale must be above the bottom"
+    )
+    a11y.check(page, label="instrument with an error")
+    page.get_by_label("Highest score").fill("10")
+    page.get_by_role("button", name="Add instrument").click()
+    expect(page.get_by_text("Family Star Plus has been added")).to_be_visible()
+    expect(page.get_by_role("link", name="Family Star Plus")).to_be_visible()
+    a11y.check(page, label="instrument added")
+
+    worker = new_page()
+    a11y.watch(worker)
+    sign_in(worker, a11y, hub.worker)
+    worker.goto(f"/outcomes/households/{hub.families[1].pk}/")
+    a11y.check(worker, label="journey")
+    worker.get_by_label("Instrument").select_option(label="Family Star Plus")
+    worker.get_by_role("button", name="Show").click()
+    expect(worker.get_by_role("heading", level=1)).to_have_text("Journey: Family Star Plus")
+    a11y.check(worker, label="journey on the new instrument")
+    worker.get_by_role("link", name="Record a reading").click()
+    a11y.check(worker, label="record a reading")
+    worker.get_by_label("Start").check()
+    today = timezone.localdate()
+    worker.get_by_label("Day").fill(str(today.day))
+    worker.get_by_label("Month").fill(str(today.month))
+    worker.get_by_label("Year").fill(str(today.year))
+    for area, score in (("Physical health", "4"), ("Family routine", "6"), ("Home and money", "3")):
+        worker.get_by_label(area, exact=True).fill(score)
+    worker.get_by_role("button", name="Save reading").click()
+    expect(worker.get_by_text("The Family Star Plus reading has been recorded")).to_be_visible()
+    a11y.check(worker, label="reading recorded")
+    reading = Reading.objects.get()
+    assert reading.instrument.name == "Family Star Plus"
+    assert sorted(s.value for s in reading.scores.all()) == [3, 4, 6]

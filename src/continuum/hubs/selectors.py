@@ -24,6 +24,7 @@ from continuum.hubs.models import (
     VolunteerMatch,
     VolunteerProfile,
 )
+from continuum.outcomes.selectors import report_transaction
 from continuum.people.codes import RelationshipKind
 from continuum.people.models import (
     HouseholdMembership,
@@ -195,7 +196,8 @@ def _counts(rows, distinct: str, conditions: list[tuple[Q, Q]]) -> list[ReachCel
     for i, (in_group, registered) in enumerate(conditions):
         aggregates[f"known_{i}"] = Count(distinct, distinct=True, filter=in_group)
         aggregates[f"registered_{i}"] = Count(distinct, distinct=True, filter=in_group & registered)
-    totals = rows.aggregate(**aggregates)
+    with report_transaction():
+        totals = rows.aggregate(**aggregates)
     return [
         ReachCell(totals[f"known_{i}"], totals[f"registered_{i}"]) for i in range(len(conditions))
     ]

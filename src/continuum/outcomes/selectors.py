@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, Prefetch
 from django.http import Http404
 
@@ -44,8 +45,13 @@ def instrument_for_configuration(instrument_id) -> Instrument:
         raise Http404("No such instrument") from None
 
 
-def instrument_or_default(code: str | None) -> Instrument:
-    qs = Instrument.objects.filter(active=True).prefetch_related("areas")
+def instrument_or_default(code: str | None, *, offered_only: bool = True) -> Instrument:
+    """The instrument with this code (the default one without a code). Instruments no longer
+    offered for new readings are still found when `offered_only` is False: a family's journey
+    on one stays readable."""
+    qs = Instrument.objects.prefetch_related("areas")
+    if offered_only:
+        qs = qs.filter(active=True)
     try:
         return qs.get(code=code or DEFAULT_CODE)
     except Instrument.DoesNotExist:
@@ -251,6 +257,17 @@ FROM families
 """
 
 
+@contextmanager
+def report_transaction():
+    """A transaction for one aggregate report query. On PostgreSQL, just-in-time compilation is
+    turned off for it: these queries cross the JIT cost threshold at area scale, and compiling
+    them took longer (seconds) than running them."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL jit = off")
+        yield cursor
+
+
 def _cohort_sql(
     instrument: Instrument,
     scope: ReportScope,
@@ -304,7 +321,7 @@ def cohort_report(
     """
     as_of = as_of or dt.date.today()
     sql, params = _cohort_sql(instrument, scope, date_from, date_to, as_of)
-    with connection.cursor() as cursor:
+    with report_transaction() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     report = CohortReport(instrument=instrument, scope=scope, date_from=date_from, date_to=date_to)

@@ -26,7 +26,7 @@ CONFLICT_MESSAGE = (
 
 @require_http_methods(["GET"])
 def journey(request, household_id: int):
-    instrument = selectors.instrument_or_default(request.GET.get("instrument"))
+    instrument = selectors.instrument_or_default(request.GET.get("instrument"), offered_only=False)
     household, journey = selectors.family_journey(request.user, household_id, instrument)
     try:
         editable = bool(household_for_user(request.user, household.pk, need=Access.EDIT))
@@ -41,7 +41,7 @@ def journey(request, household_id: int):
             "radar": charts.radar(journey),
             "lines": charts.lines(journey),
             "instruments": selectors.instruments(),
-            "can_record": editable,
+            "can_record": editable and instrument.active,
         },
     )
 

@@ -178,3 +178,22 @@ def test_instrument_configuration_access(persona, status, personas, agencies, lo
     client = login(user)
     assert client.get(reverse("outcomes:instruments")).status_code == status
     assert client.get(reverse("outcomes:instrument_add")).status_code == status
+
+
+def test_a_retired_instruments_journeys_stay_readable(
+    analyst, involved_practitioner, family, login
+):
+    star = _star(analyst)
+    services.reading_record(
+        actor=involved_practitioner, household=family.household, instrument=star, stage="start",
+        taken_on=dt.date(2025, 3, 1), scores={"physical-health": 4, "your-well-being": 6},
+    )  # fmt: skip
+    login(analyst).post(reverse("outcomes:instrument_edit", args=[star.pk]), _edit(star, active=""))
+    client = login(involved_practitioner)
+    journey = client.get(
+        reverse("outcomes:journey", args=[family.household.pk]) + f"?instrument={star.code}"
+    )
+    assert journey.status_code == 200 and "Physical health" in journey.text
+    assert "Record a reading" not in journey.text
+    add = reverse("outcomes:reading_add", args=[family.household.pk]) + f"?instrument={star.code}"
+    assert client.get(add).status_code == 404
