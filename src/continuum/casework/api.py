@@ -130,7 +130,7 @@ def read_episode(request, episode_id: int):
 def record_visit(request, episode_id: int, payload: VisitIn):
     episode = episode_for_user(request.user, episode_id, need=Access.EDIT)
     members = {p.pk: p for p in selectors.household_members(episode.household)}
-    children = {c.person_id: c.person for c in episode.children.select_related("person")}
+    children = {c.person_id: c.person for c in selectors.children_in_episode(episode)}
 
     if any(pk not in members for pk in payload.present):
         raise ValidationError({"present": "Choose people who live in this household"})

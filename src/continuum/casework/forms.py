@@ -614,3 +614,22 @@ class PlanEndForm(GovukForm):
         error_messages={"required": "Enter the date the plan ended"},
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ChildEndForm(GovukForm):
+    end_date = GovukDateField(label="Date their part in the episode ended", initial=_today_initial)
+    reason_for_closure = forms.ChoiceField(
+        label="Reason for closure", choices=[("", "Choose a reason"), *ClosureReason.choices],
+        required=False,
+    )  # fmt: skip
+    note = forms.CharField(
+        label="Why their part in the episode ended",
+        max_length=300,
+        required=False,
+        help_text="For example, moved to live with their father in another area",
+    )
+
+    def __init__(self, *args, statutory: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not statutory:
+            del self.fields["reason_for_closure"]

@@ -115,7 +115,12 @@ class EpisodeChild(models.Model):
     )
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
-    reason_for_closure = models.CharField(max_length=3, choices=ClosureReason.choices, blank=True)
+    reason_for_closure = models.CharField(
+        "Reason for closure", max_length=3, choices=ClosureReason.choices, blank=True
+    )
+    closure_note = models.CharField(
+        "Why their part in the episode ended", max_length=300, blank=True
+    )
 
     class Meta:
         ordering = ["person__date_of_birth"]

@@ -422,3 +422,37 @@ def cin_plan_end(*, plan_start: dt.date, end_date: dt.date, today: dt.date) -> N
         raise ValidationError(
             {"end_date": f"Plan end date must be on or after it was agreed ({_d(plan_start)})"}
         )
+
+
+def child_end(*, kind: str, child_record, end_date: dt.date, reason: str, note: str,
+              others_open: int, today: dt.date) -> None:  # fmt: skip
+    """One child's part in the episode ends while it goes on for the others: after they joined,
+    not in the future, with an RC reason in a CIN or CP episode (8805, 8810) or a note in
+    another; the last child's part ends with the episode's closure instead."""
+    name = child_record.person.display_name
+    if child_record.end_date:
+        raise ValidationError(f"{name} left this episode on {_d(child_record.end_date)}")
+    if not others_open:
+        raise ValidationError(
+            f"{name} is the only child left in this episode: close the episode instead"
+        )
+    if end_date > today:
+        raise ValidationError({"end_date": "Date their part ended must be today or in the past"})
+    if end_date < child_record.start_date:
+        raise ValidationError(
+            {
+                "end_date": "Date their part ended must be on or after they joined the episode "
+                f"({_d(child_record.start_date)})"
+            }
+        )
+    if kind in STATUTORY_KINDS:
+        if reason not in ClosureReason.values:
+            raise ValidationError(
+                {"reason_for_closure": "Choose the reason for closure (RC1 to RC9)"}
+            )
+    elif reason:
+        raise ValidationError(
+            {"reason_for_closure": "RC reasons are only for child in need and CP episodes"}
+        )
+    elif not (note or "").strip():
+        raise ValidationError({"note": "Say why their part in the episode ended"})

@@ -99,6 +99,7 @@ class EpisodeRecord:
     s47_enquiries: list[Section47Enquiry]
     cp_plans: list[ChildProtectionPlan]
     can_manage: bool
+    open_children: int
     can_record: bool
     is_manager: bool
 
@@ -120,9 +121,11 @@ def episode_record(user, episode_id) -> EpisodeRecord:
     )
     can_record = episode.is_open and _can_edit_household(user, episode)
     audit_view(user, "casework.episode", episode.pk)
+    children = list(episode.children.select_related("person"))
     return EpisodeRecord(
         episode=episode,
-        children=list(episode.children.select_related("person")),
+        children=children,
+        open_children=sum(1 for c in children if c.end_date is None),
         taf=[m for m in members if m.left_on is None],
         former_taf=[m for m in members if m.left_on is not None],
         plan=plan,

@@ -44,6 +44,11 @@ urlpatterns = [
         name="assessment_start",
     ),
     path("episodes/<int:episode_id>/plan/end/", views.cin_plan_end, name="cin_plan_end"),
+    path(
+        "episodes/<int:episode_id>/children/<int:child_id>/end/",
+        views.episode_child_end,
+        name="episode_child_end",
+    ),
     path("episodes/<int:episode_id>/s47/start/", views.s47_start, name="s47_start"),
     path(
         "episodes/<int:episode_id>/s47/<int:s47_id>/outcome/",

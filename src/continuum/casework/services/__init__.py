@@ -13,6 +13,7 @@ from continuum.casework.services.assessments import (
 from continuum.casework.services.episodes import (
     episode_approve_closure,
     episode_change_lead,
+    episode_child_end,
     episode_open,
     episode_reject_closure,
     episode_request_closure,
@@ -60,6 +61,7 @@ __all__ = [
     "cp_review_record",
     "episode_approve_closure",
     "episode_change_lead",
+    "episode_child_end",
     "episode_open",
     "episode_reject_closure",
     "episode_request_closure",

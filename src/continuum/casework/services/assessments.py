@@ -48,7 +48,7 @@ def assessment_start(*, actor, episode: Episode, start_date: dt.date) -> Assessm
     assessment = Assessment(episode=episode, start_date=start_date, created_by=actor)
     assessment.full_clean()
     assessment.save()
-    for child in episode.children.select_related("person"):
+    for child in episode.children.filter(end_date__isnull=True).select_related("person"):
         AssessmentChild.objects.create(assessment=assessment, person=child.person)
     _chronology(
         actor=actor,

@@ -404,3 +404,60 @@ def episode_reject_closure(*, actor, episode: Episode, note: str) -> Episode:
     )
     _audit(actor, AuditAction.UPDATE, episode, fields=["status"], reason="Closure not approved")
     return episode
+
+
+@transaction.atomic
+def episode_child_end(
+    *,
+    actor,
+    episode: Episode,
+    child: EpisodeChild,
+    end_date: dt.date,
+    reason_for_closure: str = "",
+    note: str = "",
+) -> EpisodeChild:
+    """End one child's part in the episode while it goes on for the others (for example, the
+    child moved to live with their other parent). Nothing about them may still be open: a
+    section 47 enquiry without its conference (8868) or a child protection plan."""
+    require_manage(actor, episode)
+    rules.episode_is_open(episode)
+    child = EpisodeChild.objects.select_for_update().select_related("person").get(pk=child.pk)
+    if child.episode_id != episode.pk:
+        raise ValidationError("Choose a child in this episode")
+    rules.child_end(
+        kind=episode.kind, child_record=child, end_date=end_date, reason=reason_for_closure,
+        note=note, today=_today(),
+        others_open=episode.children.filter(end_date__isnull=True).exclude(pk=child.pk).count(),
+    )  # fmt: skip
+    rules.s47_resolved_before_closure(
+        unresolved=child.s47_enquiries.filter(icpc_not_required=False, icpc__isnull=True)
+    )
+    if child.cp_plans.filter(end_date__isnull=True).exists():
+        raise ValidationError(
+            {"end_date": f"{child.person.display_name}'s child protection plan is still open. "
+             "End it first"}
+        )  # fmt: skip
+    last = (
+        ChronologyEntry.objects.filter(episode=episode, person=child.person)
+        .exclude(kind=ChronologyKind.TAF)
+        .aggregate(last=Max("date"))["last"]
+    )
+    if last and last > end_date:
+        raise ValidationError(
+            {"end_date": f"Date their part ended must be on or after the last thing recorded "
+             f"about them in this episode ({last:%-d %B %Y})"}
+        )  # fmt: skip
+    child.end_date = end_date
+    child.reason_for_closure = reason_for_closure
+    child.closure_note = (note or "").strip()
+    child.full_clean()
+    child.save(update_fields=["end_date", "reason_for_closure", "closure_note"])
+    why = child.get_reason_for_closure_display() if reason_for_closure else child.closure_note
+    _chronology(
+        actor=actor, episode=episode, date=end_date, kind=ChronologyKind.EPISODE_CLOSE,
+        person=child.person, source=child,
+        summary=f"{child.person.display_name}'s part in the {episode.get_kind_display().lower()} "
+        f"episode ended: {why}",
+    )  # fmt: skip
+    _audit(actor, AuditAction.UPDATE, child, fields=["end_date", "reason_for_closure"])
+    return child

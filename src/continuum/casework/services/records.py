@@ -57,10 +57,20 @@ def visit_record(
     )
     if any(p.pk not in family for p in present):
         raise ValidationError({"present": "Choose people who live in this household"})
-    episode_children = set(episode.children.values_list("person_id", flat=True))
+    episode_children = {
+        c.person_id: c for c in episode.children.only("person_id", "start_date", "end_date")
+    }
     for row in children:
-        if row["person"].pk not in episode_children:
+        record = episode_children.get(row["person"].pk)
+        if record is None:
             raise ValidationError("A child in the visit is not in this episode")
+        if record.end_date and date > record.end_date:
+            raise ValidationError(
+                {
+                    "children": f"{row['person'].display_name} left this episode on "
+                    f"{record.end_date:%-d %B %Y}, before this visit"
+                }
+            )
         if row.get("seen_alone") and not row.get("seen"):
             raise ValidationError(
                 {

@@ -276,6 +276,12 @@ UI = {
     "casework:icpc_record": ("get", _s47("icpc_record"), None, MANAGES),
     "casework:cp_review_add": ("get", _cp("cp_review_add"), None, MANAGES),
     "casework:cp_plan_end": ("get", _cp("cp_plan_end"), None, MANAGES),
+    "casework:episode_child_end": (
+        "get",
+        lambda f: _u("episode_child_end", episode(f).pk, episode(f).children.first().pk),
+        None,
+        MANAGES,
+    ),
     "casework:cin_plan_end": (
         "get",
         lambda f: _u("cin_plan_end", cin_episode(f).pk),

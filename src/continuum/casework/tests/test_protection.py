@@ -218,3 +218,50 @@ def test_a_merge_moves_the_childs_casework_and_undo_restores_it(cin, lead, child
     linkage.merge_undo(actor=lead, merge=merge, reason="Wrong merge")
     assert ChildProtectionPlan.objects.get().child.person == child
     assert not ChronologyEntry.objects.filter(person=duplicate).exists()
+
+
+def test_one_childs_part_ends_while_the_episode_goes_on(cin, lead, child, baby):
+    record = kai(cin)
+    s47 = services.s47_start(actor=lead, episode=cin, child=record, start_date=d(1))
+    with pytest.raises(ValidationError, match="has no conference"):
+        services.episode_child_end(
+            actor=lead, episode=cin, child=record, end_date=d(12), reason_for_closure="RC7"
+        )
+    services.s47_conclude(actor=lead, s47=s47, outcome="nfa", outcome_date=d(5))
+    services.episode_child_end(
+        actor=lead, episode=cin, child=record, end_date=d(12), reason_for_closure="RC7"
+    )
+    record.refresh_from_db()
+    assert (record.end_date, record.reason_for_closure) == (d(12), "RC7")
+    cin.refresh_from_db()
+    assert cin.is_open
+    assert ChronologyEntry.objects.filter(person=child, kind="episode_close").exists()
+    # Nothing new about Kai after he left; the episode goes on for the baby.
+    with pytest.raises(ValidationError, match="left this episode on 12 June 2026"):
+        services.visit_record(
+            actor=lead, episode=cin, date=d(15), kind="home", present=[],
+            children=[{"person": child, "seen": True}],
+        )  # fmt: skip
+    services.visit_record(
+        actor=lead, episode=cin, date=d(15), kind="home", present=[],
+        children=[{"person": baby, "seen": True}],
+    )  # fmt: skip
+    with pytest.raises(ValidationError, match="close the episode instead"):
+        services.episode_child_end(
+            actor=lead, episode=cin, child=cin.children.get(person=baby), end_date=d(15),
+            reason_for_closure="RC7",
+        )  # fmt: skip
+
+
+def test_the_page_ends_a_childs_part_with_a_note_in_early_help(episode, lead, child):
+    c = Client()
+    c.force_login(lead)
+    record = kai(episode)
+    url = reverse("casework:episode_child_end", args=[episode.pk, record.pk])
+    r = c.post(url, {"end_date_0": "14", "end_date_1": "6", "end_date_2": "2026"})
+    assert r.status_code == 200 and "Say why their part in the episode ended" in r.text
+    r = c.post(url, {"end_date_0": "14", "end_date_1": "6", "end_date_2": "2026",
+                     "note": "Moved to live with his father"})  # fmt: skip
+    assert r.status_code == 302
+    page = c.get(reverse("casework:episode", args=[episode.pk])).text
+    assert "Left this episode on 14 June 2026: Moved to live with his father" in page

@@ -356,3 +356,28 @@ def test_closure_blocked_while_s47_unresolved_8868():
         rules.s47_resolved_before_closure(unresolved=[open_enquiry])
     assert "section 47 enquiry about Kai Smith" in messages(exc)
     rules.s47_resolved_before_closure(unresolved=[])
+
+
+def _child(**kw):
+    base = {"end_date": None, "start_date": d(1), "person": SimpleNamespace(display_name="Kai")}
+    return SimpleNamespace(**{**base, **kw})
+
+
+def test_one_childs_part_ends_with_a_reason_and_not_for_the_last_child():
+    with pytest.raises(ValidationError) as exc:
+        rules.child_end(kind="cin", child_record=_child(), end_date=d(5), reason="", note="",
+                        others_open=1, today=TODAY)  # fmt: skip
+    assert "RC1 to RC9" in messages(exc)
+    with pytest.raises(ValidationError) as exc:
+        rules.child_end(kind="early_help", child_record=_child(), end_date=d(5), reason="",
+                        note="", others_open=1, today=TODAY)  # fmt: skip
+    assert "Say why" in messages(exc)
+    with pytest.raises(ValidationError) as exc:
+        rules.child_end(kind="cin", child_record=_child(), end_date=d(5), reason="RC7", note="",
+                        others_open=0, today=TODAY)  # fmt: skip
+    assert "close the episode instead" in messages(exc)
+    with pytest.raises(ValidationError):
+        rules.child_end(kind="cin", child_record=_child(start_date=d(6)), end_date=d(5),
+                        reason="RC7", note="", others_open=1, today=TODAY)  # fmt: skip
+    rules.child_end(kind="cin", child_record=_child(), end_date=d(5), reason="RC7", note="",
+                    others_open=1, today=TODAY)  # fmt: skip

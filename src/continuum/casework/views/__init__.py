@@ -15,6 +15,7 @@ from continuum.casework.views.assessments import (
     assessment_submit,
 )
 from continuum.casework.views.episodes import (
+    episode_child_end,
     episode_close,
     episode_close_decide,
     episode_detail,
@@ -70,6 +71,7 @@ __all__ = [
     "cp_plan_end",
     "cp_review_add",
     "episode_change_lead",
+    "episode_child_end",
     "episode_close",
     "episode_close_decide",
     "episode_detail",

@@ -21,6 +21,7 @@ from continuum.casework.codes import (
     STATUTORY_KINDS,
 )
 from continuum.casework.forms import (
+    ChildEndForm,
     ClosureDecisionForm,
     ClosureForm,
     EpisodeOpenForm,
@@ -225,3 +226,36 @@ def episode_close_decide(request, episode_id: int):
         "casework/episode_close_decide.html",
         {"form": form, "episode": episode, "dispositions": dispositions},
     )
+
+
+@require_http_methods(["GET", "POST"])
+def episode_child_end(request, episode_id: int, child_id: int):
+    """End one child's part in the episode while it goes on for the others."""
+    episode = episode_for_user(request.user, episode_id, need=Access.EDIT)
+    require_manage(request.user, episode)
+    child = _pick(selectors.children_in_episode(episode), child_id)
+    statutory = episode.kind in STATUTORY_KINDS
+    form = ChildEndForm(request.POST or None, statutory=statutory)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.episode_child_end(
+                actor=request.user, episode=episode, child=child, end_date=d["end_date"],
+                reason_for_closure=d.get("reason_for_closure", ""), note=d["note"],
+            )  # fmt: skip
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(
+                request, f"{child.person.display_name}'s part in the episode has ended"
+            )
+            return redirect("casework:episode", episode_id=episode.pk)
+    return render(
+        request,
+        "casework/protection_form.html",
+        {
+            "form": form, "episode": episode, "submit": "End their part in the episode",
+            "title": f"End {child.person.display_name}'s part in this episode",
+            "intro": "The episode goes on for the other children.",
+        },
+    )  # fmt: skip
