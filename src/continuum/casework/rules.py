@@ -37,6 +37,18 @@ def episode_dates(*, referral_date: dt.date, start_date: dt.date, today: dt.date
         raise ValidationError(errors)
 
 
+def referral_not_long_before_birth(*, child_name: str, referral_date: dt.date, born) -> None:
+    """A referral is at most 40 weeks before the child's date of birth or expected date of
+    delivery (8606)."""
+    if born and referral_date < born - dt.timedelta(weeks=40):
+        raise ValidationError(
+            {
+                "referral_date": f"Referral date is more than 40 weeks before {child_name}'s "
+                f"date of birth or expected delivery ({_d(born)})"
+            }
+        )
+
+
 def episode_codes(*, kind: str, primary_need: str, category_of_abuse: str) -> None:
     """A child in need or child protection episode needs a primary need code (8610); a child
     protection episode needs a category of abuse; only CP episodes carry one."""

@@ -80,6 +80,10 @@ def episode_open(
     rules.episode_codes(kind=kind, primary_need=primary_need, category_of_abuse=category_of_abuse)
     same_family = [kind] if kind not in STATUTORY_KINDS else list(STATUTORY_KINDS)
     for child in children:
+        rules.referral_not_long_before_birth(
+            child_name=child.display_name, referral_date=referral_date,
+            born=child.date_of_birth or child.expected_date_of_delivery,
+        )  # fmt: skip
         others = Episode.objects.filter(children__person=child, kind__in=same_family)
         rules.no_overlapping_episode(
             child_name=child.display_name, kind=kind, start_date=start_date, others=others

@@ -381,3 +381,15 @@ def test_one_childs_part_ends_with_a_reason_and_not_for_the_last_child():
                         reason="RC7", note="", others_open=1, today=TODAY)  # fmt: skip
     rules.child_end(kind="cin", child_record=_child(), end_date=d(5), reason="RC7", note="",
                     others_open=1, today=TODAY)  # fmt: skip
+
+
+def test_referral_at_most_40_weeks_before_birth_8606():
+    born = d(1, 12)
+    with pytest.raises(ValidationError) as exc:
+        rules.referral_not_long_before_birth(
+            child_name="Baby", referral_date=born - dt.timedelta(weeks=41), born=born
+        )
+    assert "more than 40 weeks before Baby's date of birth" in messages(exc)
+    rules.referral_not_long_before_birth(
+        child_name="Baby", referral_date=born - dt.timedelta(weeks=40), born=born
+    )
