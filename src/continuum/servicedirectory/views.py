@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -32,8 +33,7 @@ def _service(service_id: int) -> Service:
         raise Http404("No service found") from None
 
 
-@require_http_methods(["GET"])
-def search(request):
+def _search(request, *, public: bool):
     form = SearchForm(request.GET or None)
     hits = None
     if form.is_bound and form.is_valid():
@@ -50,14 +50,38 @@ def search(request):
             "form": form,
             "hits": hits,
             "nav": "directory",
-            "can_import": request.user.role in EDITORS,
+            "public": public,
+            "can_import": getattr(request.user, "role", None) in EDITORS,
         },
     )
 
 
 @require_http_methods(["GET"])
+def search(request):
+    return _search(request, public=False)
+
+
+@require_http_methods(["GET"])
 def detail(request, service_id: int):
     return render(request, "servicedirectory/detail.html", {"service": _service(service_id)})
+
+
+# Families find services too: the directory holds no personal data, so these two pages are
+# public (no sign-in), and offer nothing but the services.
+
+
+@login_not_required
+@require_http_methods(["GET"])
+def public_search(request):
+    return _search(request, public=True)
+
+
+@login_not_required
+@require_http_methods(["GET"])
+def public_detail(request, service_id: int):
+    return render(
+        request, "servicedirectory/detail.html", {"service": _service(service_id), "public": True}
+    )
 
 
 @require_http_methods(["GET", "POST"])

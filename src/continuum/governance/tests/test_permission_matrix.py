@@ -161,6 +161,7 @@ EXEMPT = {
     "api:api-root",  # redirects to the docs
 }
 EXEMPT |= referrals_matrix.EXEMPT
+EXEMPT |= servicedirectory_matrix.EXEMPT
 
 
 def _body(body, family):

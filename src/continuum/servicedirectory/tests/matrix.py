@@ -25,6 +25,11 @@ EVERYONE = dict.fromkeys(SEES, 200)
 NOBODY_CHANGES = dict.fromkeys(SEES, 403)
 
 
+# Public by design (families search the directory too; it holds no personal data): tested in
+# servicedirectory/tests/test_directory.py.
+EXEMPT = {"servicedirectory:public_search", "servicedirectory:public_detail"}
+
+
 def service(f) -> Service:
     existing = Service.objects.first()
     if existing:

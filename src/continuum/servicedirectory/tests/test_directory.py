@@ -134,3 +134,26 @@ def test_signposting_a_family(directory, family, involved_practitioner, login):
     assert client.post(url, {"service": service.pk, "notes": "Interested"}).status_code == 302
     assert Signpost.objects.get().service == service
     assert service.name in client.get(url).text
+
+
+def test_families_search_the_directory_without_signing_in(directory, client):
+    """The public pages: search by need and postcode, and a service's details, without signing
+    in; they link only to each other (no signposting, import or staff pages)."""
+    page = client.get(reverse("servicedirectory:public_search"))
+    assert page.status_code == 200
+    assert "Find a local service" in page.text
+    assert "Sign out" not in page.text and "Import services" not in page.text
+    service = Service.objects.filter(postcode__startswith="NB1").first() or Service.objects.first()
+    need = service.needs.first()
+    hits = client.get(
+        reverse("servicedirectory:public_search"), {"need": need.code, "postcode": service.postcode}
+    )
+    assert hits.status_code == 200
+    detail_url = reverse("servicedirectory:public_detail", args=[service.pk])
+    assert detail_url in hits.text
+    assert reverse("servicedirectory:detail", args=[service.pk]) not in hits.text
+    detail = client.get(detail_url)
+    assert detail.status_code == 200 and service.name in detail.text
+    assert client.get(reverse("servicedirectory:public_detail", args=[999999])).status_code == 404
+    # The staff pages still need signing in.
+    assert client.get(reverse("servicedirectory:search")).status_code == 302
