@@ -11,7 +11,8 @@ PostgreSQL COPY, runs ANALYZE, then measures in this process:
 
 (a) person search (`people.selectors.person_search`): name + date of birth, name + postcode and a
     misspelt name, for a front door worker (sees everyone) and a family hub practitioner (sees
-    their agency's caseload);
+    their agency's caseload). Besides time: how often the person meant is listed (recall) and
+    first, and precision — of the people listed, the share who bear the name that was meant;
 (b) the person page, GET /people/<id>/, through Django's test Client, as the front door worker;
 (c) audit overhead: `audit_record` alone, and the person page with and without it, interleaved.
 
@@ -537,7 +538,7 @@ def measure_search(user, people: list[dict], rng: random.Random) -> dict:
         person_search(user, kinds["name + date of birth"](p))
     results = {}
     for label, build in kinds.items():
-        times, cpu, found, top, sizes = [], [], 0, 0, []
+        times, cpu, found, top, sizes, precision = [], [], 0, 0, [], []
         for p in people:
             query = build(p)
             c0, t0 = time.thread_time(), time.perf_counter()
@@ -548,12 +549,17 @@ def measure_search(user, people: list[dict], rng: random.Random) -> dict:
             found += p["pk"] in ids
             top += bool(ids) and ids[0] == p["pk"]
             sizes.append(len(ids))
+            if hits:  # the share of the people listed who bear the name that was meant
+                meant = (p["given_name"], p["family_name"])
+                same = sum((h.person.given_name, h.person.family_name) == meant for h in hits)
+                precision.append(same / len(hits))
         results[label] = {
             **percentiles(times),
             "python_cpu_p50_ms": round(statistics.median(cpu), 2),
             "found_in_results": round(found / len(people), 3),
             "ranked_first": round(top / len(people), 3),
             "median_result_count": statistics.median(sizes),
+            "precision": round(statistics.mean(precision), 3) if precision else None,
         }
     return results
 
@@ -663,7 +669,9 @@ def table(results: dict) -> str:
             rows.append(
                 f"| Person search: {kind} | {label} | {r['n']} | {r['p50_ms']} | {r['p95_ms']} "
                 f"| p95 < 50 ({ok}) | found {r['found_in_results']:.0%}, "
-                f"first {r['ranked_first']:.0%}; Python CPU p50 {r['python_cpu_p50_ms']} ms |"
+                f"first {r['ranked_first']:.0%}, precision {r.get('precision') or 0:.0%} "
+                f"(median {r['median_result_count']} listed); "
+                f"Python CPU p50 {r['python_cpu_p50_ms']} ms |"
             )
     page = results["person_page"]
     ok = "met" if page["p95_ms"] < 100 else "MISSED"

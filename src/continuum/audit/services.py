@@ -24,9 +24,13 @@ def audit_record(
     """Append one event to the chain, inside the caller's transaction.
 
     The chain head is locked (SELECT … FOR UPDATE on PostgreSQL; SQLite serialises writers) so
-    concurrent requests append one after the other and the chain never forks.
+    concurrent requests append one after the other and the chain never forks; the insert's
+    trigger moves the head on, in the same statement. Call it last in the transaction, after the
+    reads it records: the lock is then held only until the commit.
     """
-    with transaction.atomic():
+    # No savepoint: if the event cannot be written, the caller's whole transaction (the read or
+    # change it records) fails with it.
+    with transaction.atomic(savepoint=False):
         head = AuditChainHead.objects.select_for_update().get(pk=1)
         is_user = actor is not None and getattr(actor, "is_authenticated", False)
         event = AuditEvent(
@@ -46,10 +50,7 @@ def audit_record(
             prev_hash=head.last_hash,
         )
         event.hash = event.compute_hash()
-        event.save(force_insert=True)
-        head.last_hash = event.hash
-        head.last_seq = event.seq
-        head.save(update_fields=["last_hash", "last_seq"])
+        event.save(force_insert=True)  # a trigger moves the head on to this event (0003)
     return event
 
 

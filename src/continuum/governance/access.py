@@ -33,32 +33,47 @@ def _open_involvements(user) -> QuerySet[Involvement]:
     return qs.filter(agency_id=user.agency_id).filter(Q(worker__isnull=True) | Q(worker=user))
 
 
-def _involvement_filter(user, *, edit: bool = False) -> Q:
-    """A Q on Person: the user's agency (or the user) has an open involvement with the person,
-    or with a household the person currently belongs to."""
+def _involvement_filter(user, *, edit: bool = False, person_ref: str = "pk") -> Q:
+    """A Q: the user's agency (or the user) has an open involvement with the person, or with a
+    household the person currently belongs to. `person_ref` names the person's id in the outer
+    query ("pk" on Person, "person_id" on a model with a `person` foreign key)."""
     involvements = _open_involvements(user)
     if edit:
         involvements = involvements.filter(access=AccessLevel.EDIT)
-    direct = involvements.filter(person=OuterRef("pk"))
+    direct = involvements.filter(person=OuterRef(person_ref))
     via_household = involvements.filter(
-        household__memberships__person=OuterRef("pk"), household__memberships__end_date__isnull=True
+        household__memberships__person=OuterRef(person_ref),
+        household__memberships__end_date__isnull=True,
     )
     return Q(Exists(direct)) | Q(Exists(via_household))
 
 
-def persons_visible_to(user) -> QuerySet[Person]:
-    """Every person this user may see. The base of every person list and search."""
+def visible_persons_filter(user, *, via: str = "") -> Q | None:
+    """The condition `persons_visible_to` applies, as a Q; None when the user may see nobody.
+
+    With `via` (e.g. "person"), the Q is on a model whose foreign key `via` points to Person, so a
+    query over names or addresses can apply the gatekeeper itself, in the same statement, instead
+    of going through a separate person query.
+    """
     if not user or not user.is_authenticated or not user.is_active:
-        return Person.objects.none()
+        return None
+    prefix = f"{via}__" if via else ""
+    # A record merged into another is reached through the one it was merged into.
+    not_merged = Q(**{f"{prefix}merged_into__isnull": True})
     if perms.sees_whole_area(user):
-        return Person.objects.filter(merged_into__isnull=True)
+        return not_merged
     if not user.agency_id:
-        return Person.objects.none()
+        return None
     if perms.is_analyst(user) or perms.never_edits_people(user):
         # Analysts and administrators work with aggregates, never named records.
-        return Person.objects.none()
-    # A record merged into another is reached through the one it was merged into.
-    return Person.objects.filter(_involvement_filter(user), merged_into__isnull=True)
+        return None
+    return _involvement_filter(user, person_ref=f"{via}_id" if via else "pk") & not_merged
+
+
+def persons_visible_to(user) -> QuerySet[Person]:
+    """Every person this user may see. The base of every person list and search."""
+    condition = visible_persons_filter(user)
+    return Person.objects.none() if condition is None else Person.objects.filter(condition)
 
 
 def can_edit_person(user, person: Person) -> bool:

@@ -181,6 +181,26 @@ class PersonName(models.Model):
         return f"{self.given_name} {self.family_name} ({self.get_kind_display()})"
 
 
+class NameToken(models.Model):
+    """Every distinct normalised given or family name on record: the vocabulary that person search
+    matches a typed (perhaps misspelt) name against, before it reads a single person.
+
+    Filled by database triggers on `PersonName` (migration 0004), so every way a name is written —
+    services, the demo seed, imports, COPY in the benchmark — adds its words. Words are never
+    removed: a word nobody has any more simply finds no one.
+    """
+
+    token = models.CharField(max_length=100, primary_key=True)
+    initial = models.CharField(max_length=1)
+    length = models.PositiveSmallIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["initial", "length"], name="nametoken_initial_idx")]
+
+    def __str__(self) -> str:
+        return self.token
+
+
 class AgencyIdentifier(models.Model):
     """An agency's own reference for a person (e.g. a police nominal id or a GP system id)."""
 

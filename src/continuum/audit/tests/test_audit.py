@@ -262,3 +262,38 @@ def test_every_write_page_is_audited(index, family, involved_practitioner, login
             or event.action == AuditAction.CREATE
             or event.object_type == "household"
         )
+
+
+def test_the_chain_head_follows_every_appended_event(family, involved_practitioner):
+    from continuum.audit.models import AuditChainHead
+    from continuum.people import selectors
+
+    selectors.person_search(involved_practitioner, selectors.SearchQuery(name="Smith"))
+    selectors.person_record(involved_practitioner, family.mother.pk)
+    newest = AuditEvent.objects.order_by("-seq").first()
+    head = AuditChainHead.objects.get(pk=1)
+    assert (head.last_seq, head.last_hash) == (newest.seq, newest.hash)
+    assert audit_verify().ok
+
+
+@pytest.mark.parametrize("read", ["search", "person page"])
+def test_a_read_whose_audit_event_cannot_be_written_fails(
+    read, family, involved_practitioner, monkeypatch
+):
+    """The event is written in the read's own transaction: no event, no data."""
+    from continuum.people import selectors
+
+    def refuse(self, *args, **kwargs):
+        raise DatabaseError("the audit log is unavailable")
+
+    reads = {
+        "search": lambda: selectors.person_search(
+            involved_practitioner, selectors.SearchQuery(name="Smith")
+        ),
+        "person page": lambda: selectors.person_record(involved_practitioner, family.mother.pk),
+    }
+    since = _last_seq()
+    monkeypatch.setattr(AuditEvent, "save", refuse)
+    with pytest.raises(DatabaseError):
+        reads[read]()
+    assert _new_events(since) == []

@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from continuum.people import selectors
-from continuum.people.models import Person
+from continuum.people.models import NameToken, Person
+from continuum.people.tests.factories import PersonFactory
 from continuum.people.tests.helpers import date_parts, person_edit_data
 
 pytestmark = pytest.mark.django_db
@@ -127,3 +128,30 @@ def test_invalid_postcode_in_search_names_the_field(family, involved_practitione
     )
     assert 'id="id_postcode-error"' in html
     assert "Enter a real postcode" in html
+
+
+def test_misspelling_that_changes_how_the_name_sounds(family, involved_practitioner):
+    # "Smih" has a different phonetic key from "Smith" (S500, S530): found by the vocabulary
+    assert _ids(involved_practitioner, name="Jayden Smih")[0] == family.twin1.pk
+
+
+def test_one_slip_in_a_short_name(front_door_worker):
+    # Jaro-Winkler alone scores Ada/Aad and Ali/Ail 0.56; one swapped pair of letters is a typo
+    ada = PersonFactory(given_name="Ada", family_name="Ali")
+    assert _ids(front_door_worker, name="Aad Ail") == [ada.pk]
+
+
+def test_an_exact_family_name_does_not_carry_an_unrelated_given_name(family, involved_practitioner):
+    # Jordan and Jayden are twins, both Smith: searching for one does not list the other
+    assert _ids(involved_practitioner, name="Jordan Smith") == [family.twin2.pk]
+
+
+def test_new_names_join_the_search_vocabulary(family, involved_practitioner, login):
+    assert not NameToken.objects.filter(token="okonjo").exists()
+    login(involved_practitioner).post(
+        reverse("people:edit", args=[family.mother.pk]),
+        person_edit_data(family.mother, family_name="Okonjo"),
+    )
+    assert NameToken.objects.filter(token="okonjo", initial="o", length=6).exists()
+    assert _ids(involved_practitioner, name="Kerry Okonjo")[0] == family.mother.pk
+    assert family.mother.pk in _ids(involved_practitioner, name="Kerry Okonjp")
