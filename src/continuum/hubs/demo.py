@@ -17,7 +17,7 @@ import uuid
 from django.utils import timezone
 
 from continuum.directory.models import AgencyKind, Role
-from continuum.governance.models import Involvement, InvolvementSource
+from continuum.governance.models import AccessLevel, Involvement, InvolvementSource
 from continuum.hubs import services
 from continuum.hubs.models import (
     Activity,
@@ -123,6 +123,27 @@ def seed_family_hub_life(*, population, agencies, users, today, rng: random.Rand
             )
             flag_families.append(family.household.id)
     RiskFlag.objects.bulk_create(flags)
+    # The recording agency works with the family (a legitimate relationship): where it has no
+    # involvement yet, the risk factor came to it under the area's data-sharing agreement.
+    involved = set(
+        Involvement.objects.filter(
+            agency__in=[a for a in recorder_agency.values() if a], household__isnull=False,
+            ended_at__isnull=True,
+        ).values_list("agency_id", "household_id")
+    )  # fmt: skip
+    wanted = {(f.recorded_by_agency_id, hh) for f, hh in zip(flags, flag_families, strict=True)}
+    Involvement.objects.bulk_create(
+        [
+            Involvement(
+                agency_id=agency_id,
+                household_id=household_id,
+                access=AccessLevel.READ,
+                source=InvolvementSource.DATA_SHARING,
+                reason="Risk factor shared with the family's agencies",
+            )
+            for agency_id, household_id in sorted(wanted - involved)
+        ]
+    )
     ChronologyEntry.objects.bulk_create(
         [
             ChronologyEntry(

@@ -7,6 +7,7 @@ import pytest
 
 from continuum.casework.models import ChronologyEntry
 from continuum.demo.seed import northbrook_seeded, seed_northbrook
+from continuum.governance.models import Involvement
 from continuum.hubs.demo import seed_family_hub_life
 from continuum.hubs.models import (
     Attendance,
@@ -49,3 +50,9 @@ def test_demo_area_has_family_hub_life(only_hub_demo):
     assert flags.count() > 5 and flags.filter(recorded_by__isnull=False).count() == flags.count()
     assert {f.recorded_by_agency.kind for f in flags} == {"police", "adult_services"}
     assert ChronologyEntry.objects.filter(source_type="riskflag").count() == flags.count()
+    for flag in flags:  # the recording agency has a legitimate relationship with the family
+        assert Involvement.objects.filter(
+            agency=flag.recorded_by_agency,
+            household__memberships__person=flag.person,
+            ended_at__isnull=True,
+        ).exists()
