@@ -9,5 +9,9 @@ class LinkageConfig(AppConfig):
     def ready(self):
         from continuum.demo.seed import northbrook_seeded
         from continuum.linkage.demo import seed_on_northbrook
+        from continuum.linkage.services.features import features_refresh
+        from continuum.people.services import register_identity_hook
 
         northbrook_seeded.connect(seed_on_northbrook, dispatch_uid="linkage-demo")
+        # The real-time matcher's stored versions follow every change to who a person is.
+        register_identity_hook(features_refresh)

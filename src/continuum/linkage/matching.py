@@ -1,32 +1,63 @@
 """Real-time matching: candidates from indexed keys in the database, scored in Python with the
 trained model's parameters (no Splink job per query).
 
-Candidate generation uses indexes the record already has: NHS number and UPN, the soundex name
-keys of `people.PersonName` (with the date of birth year), date of birth (and with day and month
-swapped), the current postcode, and the blocking keys of agency source records
-(`SourceRecordKey`). Each candidate person is scored against every version of them that
-Continuum holds (their record and each linked agency record); the best score counts.
+Every version of a person that Continuum holds — their own record and each agency record linked
+to them — is stored once as a `MatchVersion`: the person-extract row, the model's comparison
+features derived from it (`engine.realtime.prepare`), and its blocking keys (`MatchKey`: name
+sounds with the year of birth, date of birth with a name sound or the postcode district,
+postcode with a family name sound, NHS number, UPN, an unborn record's family name with the
+month it is due). Services keep them in step when people, names, addresses and links change.
+
+A query derives the same kinds of key (with the year either side, the day and month swapped,
+given and family names swapped, and the months around an expected date), finds the people who
+share one in one index lookup (at most `KEY_CAP` people per key), reads their stored versions
+and scores them: each comparison's level is worked out once per distinct value among the
+candidates and its weight read from the trained model's parameters; the few candidates that
+could reach the review threshold (or meet an unborn record) are then scored in full with
+`engine.realtime.score_pair`, the same levels, Bayes factors and hard rules as the batch model.
+`match_records` does the same for a chunk of records at once (imports).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
+import math
+import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
+import jellyfish
 from django.db import connection
 
-from continuum.core.identifiers import IdentifierError, is_valid_nhs_number, normalise_postcode
-from continuum.linkage.engine.realtime import blocking_keys, prepare, score_pair
-from continuum.linkage.models import LinkageModel, SourceRecord
+from continuum.core.identifiers import IdentifierError, normalise_postcode
+from continuum.linkage.engine import normalise as engine_normalise
+from continuum.linkage.engine.normalise import (
+    canonical_names,
+    is_placeholder_given_name,
+    parse_date,
+)
+from continuum.linkage.engine.realtime import comparisons_for, prepare, score_pair
+from continuum.linkage.models import LinkageModel, MatchKey, MatchVersion, SourceRecord
 from continuum.people.models import NameKind, Person, PersonAddress, PersonName
-from continuum.people.names import normalise_name, phonetic_key
+from continuum.people.names import normalise_name
 
 DEFAULT_MODEL_PATH = Path(__file__).with_name("default_model.json")
-CANDIDATE_CAP = 300
+#: At most this many people per blocking key (a key shared by more says little about identity).
+KEY_CAP = 100
+#: A born child meets an unborn record due within this many days of the date of birth.
 UNBORN_WINDOW = dt.timedelta(days=42)
+#: Bumped when the blocking keys below change: stored keys are then rebuilt
+#: (`continuum linkage_features`).
+KEYS_VERSION = "1"
+OWN_RECORD = "Continuum record"
+
+
+# --------------------------------------------------------------------------------------------
+# The active model
+# --------------------------------------------------------------------------------------------
 
 
 @lru_cache(maxsize=1)
@@ -35,18 +66,28 @@ def _default_params() -> dict:
     return data["params"]
 
 
+_ACTIVE: dict[tuple, dict] = {}
+
+
 def active_params() -> dict:
     """Parameters of the area's active trained model, or the packaged default model
-    (trained on Continuum's synthetic multi-agency data) until the area trains its own."""
-    model = (
+    (trained on Continuum's synthetic multi-agency data) until the area trains its own.
+
+    The parameters (with their term-frequency tables) are read from the database once per
+    model version and thresholds, then served from memory."""
+    row = (
         LinkageModel.objects.filter(is_active=True)
-        .only("params", "threshold_upper", "threshold_lower")
+        .values_list("pk", "version", "trained_at", "threshold_upper", "threshold_lower")
         .first()
     )
-    if model is None:
+    if row is None:
         return _default_params()
-    params = dict(model.params)
-    params["thresholds"] = {"upper": model.threshold_upper, "lower": model.threshold_lower}
+    params = _ACTIVE.get(row)
+    if params is None:
+        stored = LinkageModel.objects.values_list("params", flat=True).get(pk=row[0])
+        params = {**stored, "thresholds": {"upper": row[3], "lower": row[4]}}
+        _ACTIVE.clear()  # one active model at a time
+        _ACTIVE[row] = params
     return params
 
 
@@ -55,148 +96,480 @@ def thresholds(params: dict) -> tuple[float, float]:
     return float(t.get("upper", 0.99)), float(t.get("lower", 0.8))
 
 
+def _options_key(params: dict) -> tuple:
+    cfg = params.get("config", {})
+    return (cfg.get("identifier_check", "nhs"), cfg.get("postcode_style", "uk"))
+
+
+@cache
+def _schema_for(options: tuple) -> str:
+    """Fingerprint of how stored features were derived: the engine's normalisation code and
+    nickname table, its feature columns and the model's feature options. Stored features
+    with another fingerprint are derived again from their record when read."""
+    digest = hashlib.sha1(usedforsecurity=False)
+    folder = Path(engine_normalise.__file__).parent
+    for name in ("normalise.py", "nicknames.csv"):
+        digest.update((folder / name).read_bytes())
+    digest.update(repr((engine_normalise.FEATURE_COLUMNS, options, KEYS_VERSION)).encode())
+    return digest.hexdigest()[:16]
+
+
+def feature_schema(params: dict) -> str:
+    return _schema_for(_options_key(params))
+
+
+# --------------------------------------------------------------------------------------------
+# Records: the person-extract row of each version of a person
+# --------------------------------------------------------------------------------------------
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _own_record(person: dict, previous: set[str], address: tuple | None) -> dict:
+    postcode, line1, town = address or (None, None, None)
+    return {
+        "record_id": f"person-{person['id']}",
+        "given_name": person["given_name"] or None,
+        "middle_names": person["middle_names"] or None,
+        "family_name": person["family_name"],
+        "date_of_birth": _iso(person["date_of_birth"]),
+        "sex": person["sex"] if person["sex"] in ("M", "F") else None,
+        "postcode": postcode or None,
+        "address_line1": line1 or None,
+        "town": town or None,
+        "nhs_number": person["nhs_number"] or None,
+        "upn": person["upn"] or None,
+        "expected_date_of_delivery": _iso(person["expected_date_of_delivery"]),
+        "previous_family_names": ";".join(sorted(previous)) or None,
+    }
+
+
 def person_as_record(person: Person) -> dict:
     """The person as a person-extract v1 row, from prefetched names and current address."""
-    names = list(person.names.all())
-    previous = sorted(
-        {
-            n.family_name
-            for n in names
-            if n.kind in (NameKind.PREVIOUS, NameKind.ALIAS)
-            and n.family_name
-            and n.family_name != person.family_name
-        }
-    )
+    previous = {
+        n.family_name
+        for n in person.names.all()
+        if n.kind in (NameKind.PREVIOUS, NameKind.ALIAS)
+        and n.family_name
+        and n.family_name != person.family_name
+    }
     current = next(
         (pa for pa in getattr(person, "current_addresses", None) or [] if pa.end_date is None),
         None,
     )
-    return {
-        "record_id": f"person-{person.pk}",
-        "given_name": person.given_name or None,
-        "middle_names": person.middle_names or None,
-        "family_name": person.family_name,
-        "date_of_birth": person.date_of_birth.isoformat() if person.date_of_birth else None,
-        "sex": person.sex if person.sex in ("M", "F") else None,
-        "postcode": current.address.postcode if current else None,
-        "address_line1": current.address.line1 if current else None,
-        "nhs_number": person.nhs_number or None,
-        "upn": person.upn or None,
-        "expected_date_of_delivery": (
-            person.expected_date_of_delivery.isoformat()
-            if person.expected_date_of_delivery
-            else None
-        ),
-        "previous_family_names": ";".join(previous) or None,
+    address = (
+        (current.address.postcode, current.address.line1, current.address.town) if current else None
+    )
+    values = {
+        f: getattr(person, f)
+        for f in ("id", "given_name", "middle_names", "family_name", "date_of_birth", "sex",
+                  "nhs_number", "upn", "expected_date_of_delivery")
+    }  # fmt: skip
+    return _own_record(values, previous, address)
+
+
+@dataclass
+class VersionSource:
+    """One version of a person, before its features are derived."""
+
+    person_id: int
+    source_record_id: int | None
+    record: dict
+    given_names: list[str] = field(default_factory=list)  # other given names (known as)
+
+
+def version_sources(person_ids) -> list[VersionSource]:
+    """Every version of these people Continuum holds, as person-extract rows: their own record
+    (unless merged into another) and each agency record linked to them. Four flat queries."""
+    person_ids = list(person_ids)
+    people = {
+        p["id"]: p
+        for p in Person.objects.filter(pk__in=person_ids, merged_into__isnull=True).values(
+            "id", "given_name", "middle_names", "family_name", "date_of_birth", "sex",
+            "nhs_number", "upn", "expected_date_of_delivery",
+        )
+    }  # fmt: skip
+    previous: dict[int, set[str]] = {}
+    known_as: dict[int, set[str]] = {}
+    for pid, kind, given, family in PersonName.objects.filter(person_id__in=people).values_list(
+        "person_id", "kind", "given_name", "family_name"
+    ):
+        previous_kind = kind in (NameKind.PREVIOUS, NameKind.ALIAS)
+        if previous_kind and family and family != people[pid]["family_name"]:
+            previous.setdefault(pid, set()).add(family)
+        if given and given != people[pid]["given_name"]:
+            known_as.setdefault(pid, set()).add(given)
+    addresses = {
+        pid: (postcode, line1, town)
+        for pid, postcode, line1, town in PersonAddress.objects.filter(
+            person_id__in=people, end_date__isnull=True
+        )
+        .order_by("start_date", "pk")
+        .values_list("person_id", "address__postcode", "address__line1", "address__town")
     }
+    out = [
+        VersionSource(
+            pid,
+            None,
+            _own_record(p, previous.get(pid, set()), addresses.get(pid)),
+            sorted(known_as.get(pid, ())),
+        )
+        for pid, p in people.items()
+    ]
+    for pk, pid, data in SourceRecord.objects.filter(person_id__in=people).values_list(
+        "pk", "person_id", "data"
+    ):
+        out.append(VersionSource(pid, pk, data))
+    return out
 
 
-def _date(value) -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value
+# --------------------------------------------------------------------------------------------
+# Blocking keys
+# --------------------------------------------------------------------------------------------
+
+_SPLIT = re.compile(r"[\s\-]+")
+
+
+@lru_cache(maxsize=100_000)
+def _sounds(value: str | None) -> tuple[str, ...]:
+    """Soundex of each part of a name ("Smith-Jones" → S530, J520)."""
+    return tuple(
+        sorted({jellyfish.soundex(p) for p in _SPLIT.split(normalise_name(value or "")) if p})
+    )
+
+
+@lru_cache(maxsize=100_000)
+def _given_sounds(value: str | None) -> tuple[str, ...]:
+    """Soundex of a given name and of the full names it is a diminutive of (Debbie → Deborah),
+    none for a placeholder ("Baby")."""
+    if not value or is_placeholder_given_name(value):
+        return ()
+    tokens = [p for p in _SPLIT.split(normalise_name(value)) if p]
+    if not tokens:
+        return ()
+    names = {tokens[0].upper(), *canonical_names(tokens[0].upper())}
+    return tuple(sorted({jellyfish.soundex(n) for n in names}))
+
+
+@lru_cache(maxsize=100_000)
+def _postcode(value: str | None) -> str | None:
     try:
-        return dt.date.fromisoformat(str(value)) if value else None
-    except ValueError:
+        return normalise_postcode(value or "").value or None
+    except IdentifierError:
         return None
 
 
-def _key_sets(record: dict) -> tuple[set[str], str]:
-    given = normalise_name(record.get("given_name") or "")
-    family = normalise_name(record.get("family_name") or "")
-    family_keys = {phonetic_key(part) for part in family.replace("-", " ").split() if part}
-    family_keys |= {
-        phonetic_key(p) for p in (record.get("previous_family_names") or "").split(";") if p.strip()
-    }
-    family_keys.discard("")
-    return family_keys, (phonetic_key(given) if given else "")
+_NHS_WEIGHTS = range(10, 1, -1)
 
 
-def _in(values) -> tuple[str, list]:
-    values = sorted(values)
-    return ", ".join(["%s"] * len(values)), values
+def _nhs(value) -> str | None:
+    """The NHS number if it has 10 digits and a right modulus-11 check digit."""
+    digits = "".join(ch for ch in str(value or "") if ch.isdigit())
+    if len(digits) != 10:
+        return None
+    check = 11 - sum(int(d) * w for d, w in zip(digits[:9], _NHS_WEIGHTS, strict=True)) % 11
+    return digits if (0 if check == 11 else check) == int(digits[9]) else None
 
 
-def candidate_person_ids(record: dict, params: dict | None = None) -> list[int]:
-    """Ids of people who could be the person in `record`, from indexed keys only.
+def _upn(value) -> str | None:
+    text = re.sub(r"\s", "", str(value or "")).upper()
+    return text or None
 
-    One round trip: a UNION of small index lookups, each capped — names by sound with the year
-    of birth, given and family names swapped, NHS number, UPN, date of birth (and with day and
-    month swapped) with a name sound, an unborn record's expected date near a date of birth
-    (either way round), the current postcode with a family name sound, and the blocking keys
-    of agency records already linked to people.
-    """
-    family_keys, given_key = _key_sets(record)
-    dob = _date(record.get("date_of_birth"))
-    edd = _date(record.get("expected_date_of_delivery"))
-    parts: list[str] = []
-    args: list = []
-    live = "p.merged_into_id IS NULL"
-    name_join = "people_personname n JOIN people_person p ON p.id = n.person_id"
 
-    def add(sql: str, *values) -> None:
-        parts.append(f"SELECT person_id FROM ({sql} LIMIT {CANDIDATE_CAP}) AS c{len(parts)}")
-        args.extend(values)
+def _identity(record: dict, extra_given=()) -> tuple:
+    """(given sounds, family sounds, dob, edd, postcode, district, nhs, upn) of a record."""
+    given = set(_given_sounds(record.get("given_name")))
+    for other in extra_given:
+        given.update(_given_sounds(other))
+    family = set(_sounds(record.get("family_name")))
+    for previous in re.split(r"[;|,]", record.get("previous_family_names") or ""):
+        family.update(_sounds(previous))
+    dob = parse_date(record.get("date_of_birth"))
+    edd = parse_date(record.get("expected_date_of_delivery")) if dob is None else None
+    postcode = _postcode(record.get("postcode"))
+    district = postcode.split(" ")[0] if postcode else None
+    return (sorted(given), sorted(family), dob, edd, postcode, district,
+            _nhs(record.get("nhs_number")), _upn(record.get("upn")))  # fmt: skip
 
-    if family_keys:
-        fam_sql, fam = _in(family_keys)
-        if given_key and dob:
-            add(f"SELECT n.person_id FROM {name_join} WHERE n.family_key IN ({fam_sql}) "
-                f"AND n.given_key = %s AND p.date_of_birth BETWEEN %s AND %s AND {live}",
-                *fam, given_key, dt.date(dob.year - 1, 1, 1),
-                dt.date(dob.year + 1, 12, 31))  # fmt: skip
-        elif given_key:
-            add(f"SELECT n.person_id FROM {name_join} WHERE n.family_key IN ({fam_sql}) "
-                f"AND n.given_key = %s AND {live}", *fam, given_key)  # fmt: skip
-        if given_key:  # given and family names swapped
-            add(f"SELECT n.person_id FROM {name_join} WHERE n.family_key = %s "
-                f"AND n.given_key IN ({fam_sql}) AND {live}", given_key, *fam)  # fmt: skip
-        if dob:  # a born child meeting its unborn record
-            add(f"SELECT n.person_id FROM {name_join} WHERE n.family_key IN ({fam_sql}) "
-                f"AND p.expected_date_of_delivery BETWEEN %s AND %s AND {live}",
-                *fam, dob - UNBORN_WINDOW, dob + UNBORN_WINDOW)  # fmt: skip
-        if edd:  # an unborn record meeting its born child
-            add(f"SELECT n.person_id FROM {name_join} WHERE n.family_key IN ({fam_sql}) "
-                f"AND p.date_of_birth BETWEEN %s AND %s AND {live}",
-                *fam, edd - UNBORN_WINDOW, edd + UNBORN_WINDOW)  # fmt: skip
-        try:
-            postcode = normalise_postcode(record.get("postcode") or "").value
-        except IdentifierError:
-            postcode = ""
+
+def version_keys(record: dict, extra_given=()) -> set[str]:
+    """The keys a stored version is found by."""
+    given, family, dob, edd, postcode, district, nhs, upn = _identity(record, extra_given)
+    keys = set()
+    if nhs:
+        keys.add(f"nhs:{nhs}")
+    if upn:
+        keys.add(f"upn:{upn}")
+    for f in family:
         if postcode:
-            add(f"SELECT pa.person_id FROM people_personaddress pa "
-                f"JOIN people_address a ON a.id = pa.address_id "
-                f"JOIN people_personname n ON n.person_id = pa.person_id "
-                f"JOIN people_person p ON p.id = pa.person_id "
-                f"WHERE a.postcode = %s AND pa.end_date IS NULL "
-                f"AND n.family_key IN ({fam_sql}) AND {live}", postcode, *fam)  # fmt: skip
-    nhs = "".join(ch for ch in str(record.get("nhs_number") or "") if ch.isdigit())
-    if is_valid_nhs_number(nhs):
-        add(f"SELECT p.id AS person_id FROM people_person p WHERE p.nhs_number = %s AND {live}",
-            nhs)  # fmt: skip
-    if record.get("upn"):
-        add(f"SELECT p.id AS person_id FROM people_person p WHERE p.upn = %s AND {live}",
-            str(record["upn"]).upper())  # fmt: skip
-    if dob and (family_keys or given_key):
-        dobs = [dob]
+            keys.add(f"pf:{postcode}:{f}")
+        if dob:
+            keys.add(f"df:{dob}:{f}")
+            keys.update(f"n:{f}:{g}:{dob.year}" for g in given)
+        elif edd:
+            keys.add(f"u:{f}:{edd:%Y-%m}")
+    if postcode:
+        keys.update(f"pg:{postcode}:{g}" for g in given)
+    if dob:
+        keys.update(f"dg:{dob}:{g}" for g in given)
+        if district:
+            keys.add(f"dd:{dob}:{district}")
+    return keys
+
+
+def _months(day: dt.date, window: dt.timedelta) -> set[str]:
+    start, end = day - window, day + window
+    months, current = set(), start.replace(day=1)
+    while current <= end:
+        months.add(f"{current:%Y-%m}")
+        current = (current + dt.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def query_keys(record: dict) -> set[str]:
+    """The keys to look up for a record: each kind of key a version of the same person would
+    have despite the usual errors (a year out, day and month swapped, names swapped, a
+    misspelt name, the baby born near the expected date)."""
+    given, family, dob, edd, postcode, district, nhs, upn = _identity(record)
+    keys = set()
+    if nhs:
+        keys.add(f"nhs:{nhs}")
+    if upn:
+        keys.add(f"upn:{upn}")
+    if postcode:
+        keys.update(f"pf:{postcode}:{f}" for f in family)
+        keys.update(f"pg:{postcode}:{g}" for g in given)
+    if dob:
+        dobs = {dob}
         if dob.day <= 12 and dob.day != dob.month:
-            dobs.append(dt.date(dob.year, dob.day, dob.month))  # day and month swapped
-        dob_sql, dob_args = _in(dobs)
-        fam_sql, fam = _in(family_keys or {""})
-        add(f"SELECT n.person_id FROM {name_join} WHERE p.date_of_birth IN ({dob_sql}) "
-            f"AND (n.family_key IN ({fam_sql}) OR n.given_key = %s) AND {live}",
-            *dob_args, *fam, given_key or "-")  # fmt: skip
-    keys = blocking_keys(record, params)
-    if keys:
-        key_sql, key_args = _in(k[:160] for k in keys)
-        add(f"SELECT r.person_id FROM linkage_sourcerecordkey k "
-            f"JOIN linkage_sourcerecord r ON r.id = k.record_id "
-            f"JOIN people_person p ON p.id = r.person_id "
-            f"WHERE k.key IN ({key_sql}) AND {live}", *key_args)  # fmt: skip
-    if not parts:
-        return []
+            dobs.add(dt.date(dob.year, dob.day, dob.month))
+        for year in (dob.year - 1, dob.year, dob.year + 1):
+            for f in family:
+                keys.update(f"n:{f}:{g}:{year}" for g in given)
+                keys.update(f"n:{g}:{f}:{year}" for g in given)  # given and family swapped
+        for day in dobs:
+            keys.update(f"df:{day}:{f}" for f in family)
+            keys.update(f"dg:{day}:{g}" for g in given)
+            if district:
+                keys.add(f"dd:{day}:{district}")
+        for year in (dob.year - 1, dob.year + 1):  # the year mistyped, the surname changed
+            if dob.month != 2 or dob.day != 29:
+                keys.update(f"dg:{dob.replace(year=year)}:{g}" for g in given)
+        for month in _months(dob, UNBORN_WINDOW):  # a born child meeting its unborn record
+            keys.update(f"u:{f}:{month}" for f in family)
+    elif edd:  # an unborn record meeting its born child
+        for offset in range(-UNBORN_WINDOW.days, UNBORN_WINDOW.days + 1):
+            day = edd + dt.timedelta(days=offset)
+            keys.update(f"df:{day}:{f}" for f in family)
+        for month in _months(edd, UNBORN_WINDOW):  # the same pregnancy recorded twice
+            keys.update(f"u:{f}:{month}" for f in family)
+    return keys
+
+
+# --------------------------------------------------------------------------------------------
+# Candidates
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Version:
+    """A stored version of a person, with the model's features."""
+
+    person_id: int
+    source_record_id: int | None
+    features: dict
+
+
+def _in_chunks(values: list, size: int = 5000):
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _where_in(column: str, values: list) -> tuple[str, list]:
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [values]
+    return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
+
+
+def people_by_key(keys) -> dict[str, list[int]]:
+    """The people (at most KEY_CAP, lowest ids first) who have each key."""
+    found: dict[str, list[int]] = {}
+    keys = sorted(keys)
     with connection.cursor() as cursor:
-        cursor.execute(" UNION ".join(parts), args)
-        return sorted({row[0] for row in cursor.fetchall()})[: CANDIDATE_CAP * 2]
+        for chunk in _in_chunks(keys):
+            where, args = _where_in("key", chunk)
+            cursor.execute(
+                f"SELECT key, person_id FROM (SELECT key, person_id, ROW_NUMBER() OVER "
+                f"(PARTITION BY key ORDER BY person_id) AS rank "
+                f"FROM {MatchKey._meta.db_table} WHERE {where}) AS ranked WHERE rank <= %s",
+                [*args, KEY_CAP],
+            )
+            for key, person_id in cursor.fetchall():
+                found.setdefault(key, []).append(person_id)
+    return found
+
+
+def stored_versions(person_ids, params: dict) -> dict[int, list[Version]]:
+    """The stored versions of these people (own record first), with features derived again
+    from the record where they were stored by other normalisation code."""
+    schema = feature_schema(params)
+    out: dict[int, list[Version]] = {}
+    stale: list[tuple[Version, str]] = []
+    ids = sorted(set(person_ids))
+    table = MatchVersion._meta.db_table
+    with connection.cursor() as cursor:
+        for chunk in _in_chunks(ids):
+            where, args = _where_in("person_id", chunk)
+            cursor.execute(
+                f"SELECT person_id, source_record_id, schema = %s, "
+                f"CASE WHEN schema = %s THEN features ELSE record END "
+                f"FROM {table} WHERE {where}",
+                [schema, schema, *args],
+            )
+            for person_id, source_id, current, data in cursor.fetchall():
+                value = json.loads(data) if isinstance(data, str) else data
+                version = Version(person_id, source_id, value if current else {})
+                if not current:
+                    stale.append((version, value))
+                out.setdefault(person_id, []).append(version)
+    for version, record in stale:
+        version.features = prepare(record, params)
+    for versions in out.values():
+        versions.sort(key=lambda v: (v.source_record_id is not None, v.source_record_id or 0))
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Scoring
+# --------------------------------------------------------------------------------------------
+
+_COLUMN = re.compile(r'"(\w+)_[lr]"')
+
+
+def _hashable(value):
+    return tuple(value) if isinstance(value, list) else value
+
+
+class Scorer:
+    """The trained model's weights as lookup tables, for scoring many candidates against one
+    record: a comparison's level depends only on the feature columns its levels read (named in
+    their SQL), so it is worked out once per distinct value among the candidates."""
+
+    def __init__(self, params: dict):
+        self.params = params
+        self.comparisons = comparisons_for(params)
+        self.levels = [c["levels"] for c in params["comparisons"]]
+        lam = float(params["probability_two_random_records_match"])
+        self.prior = math.log2(lam / (1.0 - lam))
+        self.tf = params.get("term_frequencies", {})
+        self.columns: list[tuple[str, ...] | None] = []
+        for comp in self.comparisons:
+            cols = {c for level in comp.levels for c in _COLUMN.findall(level.sql)}
+            cols |= {level.tf_column for level in comp.levels if level.tf_column}
+            self.columns.append(tuple(sorted(cols)) if cols else None)
+        _upper, lower = thresholds(params)
+        self.lower = lower
+        self.lower_weight = math.log2(lower / (1.0 - lower)) if lower < 1 else math.inf
+
+    def _tf_adjustment(self, level: dict, a: dict, b: dict) -> float:
+        col = level.get("tf_column")
+        if not col:
+            return 0.0
+        table = self.tf.get(col, {})
+        tfs = [t for t in (table.get(a.get(col)), table.get(b.get(col))) if t is not None]
+        if not tfs:
+            return 0.0
+        u_exact = level.get("tf_exact_u_probability") or level["u_probability"]
+        tf_value = max(*tfs, float(level.get("tf_minimum_u_value") or 0.0))
+        return math.log2(u_exact) - math.log2(tf_value)
+
+    def _level_weight(self, i: int, q: dict, c: dict) -> float:
+        level = self.levels[i][self.comparisons[i].level_of(q, c)]
+        if level["is_null"]:
+            return 0.0
+        return float(level["log2_bayes_factor"]) + self._tf_adjustment(level, q, c)
+
+    def model_weights(self, q: dict, candidates: list[dict]) -> list[float]:
+        """Match weight of each candidate before the hard rules (as `score_pair` adds it up)."""
+        memos: list[dict] = [{} for _ in self.comparisons]
+        out = []
+        for c in candidates:
+            weight = self.prior
+            for i, cols in enumerate(self.columns):
+                if cols is None:
+                    weight += self._level_weight(i, q, c)
+                    continue
+                key = tuple(_hashable(c.get(col)) for col in cols)
+                lw = memos[i].get(key)
+                if lw is None:
+                    lw = memos[i][key] = self._level_weight(i, q, c)
+                weight += lw
+            out.append(weight)
+        return out
+
+    def rank(self, q: dict, versions: dict[int, list[Version]]) -> list[Scored]:
+        """People whose best version scores at or above the review threshold, best first."""
+        flat = [v for vs in versions.values() for v in vs]
+        weights = self.model_weights(q, [v.features for v in flat])
+        best: dict[int, Scored] = {}
+        floor = self.lower_weight - 1e-6
+        for version, weight in zip(flat, weights, strict=True):
+            if weight < floor and not (q.get("unborn") or version.features.get("unborn")):
+                continue  # the hard rules only lower a score, except the unborn rule
+            full_weight, probability, breakdown = score_pair(q, version.features, self.params)
+            if probability < self.lower:
+                continue
+            held = best.get(version.person_id)
+            if held is None or probability > held.probability:
+                best[version.person_id] = Scored(
+                    version.person_id, probability, full_weight, breakdown, version
+                )
+        return sorted(best.values(), key=lambda s: (-s.probability, s.person_id))
+
+
+@dataclass
+class Scored:
+    person_id: int
+    probability: float
+    match_weight: float
+    breakdown: list
+    version: Version
+
+
+_SCORERS: dict[int, tuple[dict, Scorer]] = {}
+
+
+def scorer_for(params: dict) -> Scorer:
+    held = _SCORERS.get(id(params))
+    if held is not None and held[0] is params:
+        return held[1]
+    scorer = Scorer(params)
+    if len(_SCORERS) > 8:
+        _SCORERS.clear()
+    _SCORERS[id(params)] = (params, scorer)
+    return scorer
+
+
+def match_records(records: list[dict], params: dict) -> list[list[Scored]]:
+    """For each record, the people it could be (at or above the review threshold), best
+    first: one key lookup and one read of stored versions for the whole list."""
+    queries = [prepare(r, params) for r in records]
+    keys = [query_keys(r) for r in records]
+    hits = people_by_key(set().union(*keys)) if records else {}
+    wanted = [{pid for k in ks for pid in hits.get(k, ())} for ks in keys]
+    versions = stored_versions(set().union(*wanted) if wanted else set(), params)
+    scorer = scorer_for(params)
+    return [
+        scorer.rank(q, {pid: versions[pid] for pid in people if pid in versions})
+        for q, people in zip(queries, wanted, strict=True)
+    ]
+
+
+# --------------------------------------------------------------------------------------------
+# The public matcher
+# --------------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -208,84 +581,31 @@ class Candidate:
     compared_with: str = ""
 
 
-def _versions(person_ids: list[int]) -> dict[int, list[tuple[str, dict]]]:
-    """Every version of each person Continuum holds, as person-extract rows: their own record
-    and each linked agency record. Four flat queries, however many candidates."""
-    people = {
-        p["id"]: p
-        for p in Person.objects.filter(pk__in=person_ids).values(
-            "id", "given_name", "middle_names", "family_name", "date_of_birth", "sex",
-            "nhs_number", "upn", "expected_date_of_delivery",
-        )
-    }  # fmt: skip
-    previous: dict[int, set[str]] = {}
-    for pid, fam in PersonName.objects.filter(
-        person_id__in=person_ids, kind__in=[NameKind.PREVIOUS, NameKind.ALIAS]
-    ).values_list("person_id", "family_name"):
-        if fam and fam != people.get(pid, {}).get("family_name"):
-            previous.setdefault(pid, set()).add(fam)
-    addresses = {
-        pid: (postcode, line1)
-        for pid, postcode, line1 in PersonAddress.objects.filter(
-            person_id__in=person_ids, end_date__isnull=True
-        ).values_list("person_id", "address__postcode", "address__line1")
-    }
-    out: dict[int, list[tuple[str, dict]]] = {}
-    for pid, p in people.items():
-        postcode, line1 = addresses.get(pid, (None, None))
-        out[pid] = [("Continuum record", {
-            "record_id": f"person-{pid}", "given_name": p["given_name"] or None,
-            "middle_names": p["middle_names"] or None, "family_name": p["family_name"],
-            "date_of_birth": p["date_of_birth"].isoformat() if p["date_of_birth"] else None,
-            "sex": p["sex"] if p["sex"] in ("M", "F") else None, "postcode": postcode,
-            "address_line1": line1, "nhs_number": p["nhs_number"] or None,
-            "upn": p["upn"] or None,
-            "expected_date_of_delivery": p["expected_date_of_delivery"].isoformat()
-            if p["expected_date_of_delivery"] else None,
-            "previous_family_names": ";".join(sorted(previous.get(pid, ()))) or None,
-        })]  # fmt: skip
-    for pid, data, agency, record_id in SourceRecord.objects.filter(
-        person_id__in=person_ids
-    ).values_list("person_id", "data", "agency__name", "record_id"):
-        out.setdefault(pid, []).append((f"{agency} record {record_id}", data))
-    return out
-
-
-def score_candidates(
-    record: dict, person_ids: list[int], params: dict
-) -> tuple[list[Candidate], list[int]]:
-    """Score each person (best of their record and their agencies' records), best first.
-    Returns the candidates (without their Person loaded) and their person ids, in order."""
-    if not person_ids:
-        return [], []
-    query = prepare(record, params)
-    scored = []
-    for pid, versions in _versions(person_ids).items():
-        best = None
-        for label, version in versions:
-            weight, probability, breakdown = score_pair(query, version, params)
-            if best is None or probability > best[1]:
-                best = (weight, probability, breakdown, label)
-        scored.append((pid, *best))
-    scored.sort(key=lambda s: (-s[2], s[0]))
-    return [
-        Candidate(None, probability, weight, [dict(b) for b in breakdown], label)
-        for _pid, weight, probability, breakdown, label in scored
-    ], [s[0] for s in scored]
-
-
 def find_matches(record: dict, *, params: dict | None = None, limit: int = 10) -> list[Candidate]:
     """The people `record` could be, best first, with probability at or above the review
     threshold. No access check: callers filter what the user may see."""
     params = params or active_params()
-    _upper, lower = thresholds(params)
-    candidates, ids = score_candidates(record, candidate_person_ids(record, params), params)
-    kept = [(c, pid) for c, pid in zip(candidates, ids, strict=True) if c.probability >= lower]
-    kept = kept[:limit]
-    people = Person.objects.in_bulk([pid for _c, pid in kept])
-    for candidate, pid in kept:
-        candidate.person = people[pid]
-    return [c for c, _pid in kept]
+    scored = match_records([record], params)[0]
+    people = Person.objects.filter(merged_into__isnull=True).in_bulk(
+        [s.person_id for s in scored[: limit * 2]]
+    )
+    kept = [s for s in scored if s.person_id in people][:limit]
+    sources = {
+        pk: f"{agency} record {record_id}"
+        for pk, agency, record_id in SourceRecord.objects.filter(
+            pk__in=[s.version.source_record_id for s in kept if s.version.source_record_id]
+        ).values_list("pk", "agency__name", "record_id")
+    }
+    return [
+        Candidate(
+            people[s.person_id],
+            s.probability,
+            s.match_weight,
+            [dict(b) for b in s.breakdown],
+            sources.get(s.version.source_record_id, OWN_RECORD),
+        )
+        for s in kept
+    ]
 
 
 def record_from_fields(data: dict) -> dict:
@@ -303,6 +623,7 @@ def record_from_fields(data: dict) -> dict:
         "sex": data.get("sex") if data.get("sex") in ("M", "F") else None,
         "postcode": data.get("postcode") or None,
         "address_line1": data.get("line1") or data.get("address_line1") or None,
+        "town": data.get("town") or None,
         "nhs_number": data.get("nhs_number") or None,
         "upn": data.get("upn") or None,
         "expected_date_of_delivery": iso(data.get("expected_date_of_delivery")),

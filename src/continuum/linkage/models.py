@@ -123,11 +123,46 @@ class SourceRecord(models.Model):
         return f"{self.agency} record {self.record_id}"
 
 
-class SourceRecordKey(models.Model):
-    """Blocking keys of a source record, indexed for real-time candidate generation."""
+class MatchVersion(models.Model):
+    """One version of a person as the real-time matcher compares it: the person's own record
+    or an agency record linked to them, as a person-extract row, with the model's comparison
+    features derived from it once (`schema` says by which normalisation code). Kept in step by
+    services whenever a person's names, dates, identifiers, address or links change."""
 
-    record = models.ForeignKey(SourceRecord, on_delete=models.CASCADE, related_name="keys")
-    key = models.CharField(max_length=160, db_index=True)
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="+", db_index=True
+    )
+    source_record = models.OneToOneField(
+        SourceRecord, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    record = models.JSONField()
+    features = models.JSONField()
+    schema = models.CharField(max_length=16)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(source_record__isnull=True),
+                name="one_own_match_version",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Match version of person {self.person_id}"
+
+
+class MatchKey(models.Model):
+    """A blocking key of a person (from any of their versions), indexed for real-time
+    candidate generation: people who share a key with a query are its candidates."""
+
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="+", db_index=True
+    )
+    key = models.CharField(max_length=100)
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "person"], name="match_key_idx")]
 
     def __str__(self) -> str:
         return self.key

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -29,6 +30,24 @@ from continuum.people.models import (
     Relationship,
 )
 from continuum.people.names import normalise_name, phonetic_key
+
+# Other apps keep data derived from who a person is in step with it (linkage: the real-time
+# matcher's stored versions). A hook takes the ids of the people whose names, dates,
+# identifiers or address changed, and runs inside the same transaction.
+IDENTITY_HOOKS: list[Callable[[list[int]], None]] = []
+
+
+def register_identity_hook(hook: Callable[[list[int]], None]):
+    if hook not in IDENTITY_HOOKS:
+        IDENTITY_HOOKS.append(hook)
+    return hook
+
+
+def _identity_changed(person_ids) -> None:
+    ids = sorted(set(person_ids))
+    for hook in IDENTITY_HOOKS:
+        hook(ids)
+
 
 PERSON_FIELDS = [
     "kind",
@@ -179,6 +198,7 @@ def person_create(
         PersonAddress.objects.create(
             person=person, address=address, start_date=start, recorded_by=actor
         )
+    _identity_changed([person.pk])
     agency_id = agency.pk if agency is not None else getattr(actor, "agency_id", None)
     if agency_id:
         Involvement.objects.create(
@@ -251,6 +271,7 @@ def person_update(
                 used_until=timezone.localdate(),
             ).save()
         _sync_current_names(current, actor)
+    _identity_changed([current.pk])
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,
@@ -415,6 +436,7 @@ def person_move(
     if household is not None and household.address_id != address.pk:
         household.address = address
         household.save(update_fields=["address"])
+    _identity_changed([person.pk])
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,
@@ -448,6 +470,7 @@ def address_correct(*, actor, person: Person, address: Address, data: dict, reas
     address.full_clean()
     address.save(update_fields=list(values))
     residents = set(address.residents.values_list("person_id", flat=True)) | {person.pk}
+    _identity_changed(residents)
     for person_id in sorted(residents):
         audit_record(
             actor=actor,

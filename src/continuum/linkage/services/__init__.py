@@ -1,17 +1,11 @@
-"""Writes for linkage: importing agency extracts, deciding reviews, merging and unmerging."""
+"""Writes for linkage: importing agency extracts (`imports`), keeping the matcher's stored
+versions in step (`features`), deciding reviews, merging and unmerging, training."""
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import io
-import logging
-import uuid
 from collections.abc import Callable
-from pathlib import Path
 
 from django.apps import apps
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -20,430 +14,35 @@ from django.utils import timezone
 from continuum.audit.models import AuditAction
 from continuum.audit.services import audit_record
 from continuum.core.identifiers import is_valid_nhs_number
-from continuum.governance.models import AccessLevel, Involvement, InvolvementSource
-from continuum.linkage.engine.layout import ALL_COLUMNS, REQUIRED_COLUMNS, validate_row
-from continuum.linkage.engine.realtime import blocking_keys
-from continuum.linkage.matching import active_params, find_matches, thresholds
+from continuum.linkage.engine.layout import REQUIRED_COLUMNS
 from continuum.linkage.models import (
-    ImportJob,
-    ImportStatus,
     LinkageModel,
     LinkStatus,
     MatchReview,
     Merge,
     ReviewStatus,
     SourceRecord,
-    SourceRecordKey,
 )
-from continuum.people import services as people_services
-from continuum.people.models import (
-    AgencyIdentifier,
-    NameKind,
-    Person,
-    PersonKind,
-    PersonName,
+from continuum.linkage.services.features import (
+    features_rebuild_all,
+    features_refresh,
 )
-
-logger = logging.getLogger(__name__)
-CHUNK_SIZE = 200
-MAX_REVIEW_CANDIDATES = 3
-ALLOWED_SUFFIXES = {".csv", ".xlsx"}
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
-
-
-# --------------------------------------------------------------------------------------------
-# Reading extracts with a column mapping
-# --------------------------------------------------------------------------------------------
-
-
-def read_table(path: Path) -> tuple[list[str], list[list[str]]]:
-    """Header and rows of a CSV or XLSX file, as text."""
-    if path.suffix.lower() == ".xlsx":
-        from openpyxl import load_workbook
-
-        book = load_workbook(path, read_only=True, data_only=True)
-        sheet = book.worksheets[0]
-        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-        book.close()
-        if not rows:
-            return [], []
-        header = [str(c or "").strip() for c in rows[0]]
-
-        def cell(value) -> str:
-            if value is None:
-                return ""
-            if isinstance(value, dt.datetime):
-                return value.date().isoformat()
-            if isinstance(value, dt.date):
-                return value.isoformat()
-            if isinstance(value, float) and value.is_integer():
-                return str(int(value))
-            return str(value).strip()
-
-        return header, [
-            [cell(c) for c in row] for row in rows[1:] if any(c is not None for c in row)
-        ]
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.reader(handle)
-        rows = list(reader)
-    if not rows:
-        return [], []
-    return [h.strip() for h in rows[0]], [row for row in rows[1:] if any(c.strip() for c in row)]
-
-
-def default_mapping(header: list[str]) -> dict[str, str]:
-    """person-extract v1 columns found in the header, matched case-insensitively."""
-    lowered = {h.strip().lower(): h for h in header}
-    return {col: lowered[col] for col in ALL_COLUMNS if col in lowered}
-
-
-def mapping_problems(mapping: dict[str, str], header: list[str]) -> dict[str, str]:
-    problems = {}
-    for col in ("record_id", "family_name", "date_of_birth"):
-        if not mapping.get(col):
-            problems[col] = f"Choose the column that holds {col.replace('_', ' ')}"
-    for col, source in mapping.items():
-        if source and source not in header:
-            problems[col] = f"There is no column called {source!r} in the file"
-    return problems
-
-
-def _mapped_rows(job: ImportJob) -> list[dict[str, str | None]]:
-    header, rows = read_table(Path(job.stored_path))
-    index = {h: i for i, h in enumerate(header)}
-    out = []
-    for row in rows:
-        mapped: dict[str, str | None] = {}
-        for col in ALL_COLUMNS:
-            source = job.column_mapping.get(col)
-            value = row[index[source]] if source and index.get(source, 99999) < len(row) else ""
-            mapped[col] = (value or "").strip() or None
-        out.append(mapped)
-    return out
-
-
-@transaction.atomic
-def import_create(*, actor, agency, filename: str, content: bytes, mapping: dict | None = None):
-    """Store the upload outside the web root and create the job (not yet run)."""
-    suffix = Path(filename).suffix.lower()
-    if suffix not in ALLOWED_SUFFIXES:
-        raise ValidationError({"file": "The file must be a CSV or an Excel (.xlsx) file"})
-    if not content:
-        raise ValidationError({"file": "The selected file is empty"})
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise ValidationError({"file": "The file must be smaller than 50 MB"})
-    folder = Path(settings.MEDIA_ROOT) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    stored = folder / f"{uuid.uuid4().hex}{suffix}"
-    stored.write_bytes(content)
-    try:
-        header, rows = read_table(stored)
-    except Exception as exc:  # a corrupt workbook or a binary file named .csv
-        stored.unlink(missing_ok=True)
-        raise ValidationError({"file": "The file could not be read as CSV or Excel"}) from exc
-    if not header:
-        stored.unlink(missing_ok=True)
-        raise ValidationError({"file": "The file has no header row"})
-    job = ImportJob.objects.create(
-        agency=agency,
-        uploaded_by=actor,
-        filename=Path(filename).name[:200],
-        stored_path=str(stored),
-        column_mapping=mapping if mapping is not None else default_mapping(header),
-        rows_total=len(rows),
-    )
-    audit_record(
-        actor=actor,
-        action=AuditAction.CREATE,
-        object_type="import_job",
-        object_id=job.pk,
-        details={"agency_id": agency.pk, "rows": len(rows)},
-    )
-    return job
-
-
-@transaction.atomic
-def import_set_mapping(*, actor, job: ImportJob, mapping: dict[str, str]) -> ImportJob:
-    header, _rows = read_table(Path(job.stored_path))
-    problems = mapping_problems(mapping, header)
-    if problems:
-        raise ValidationError(problems)
-    if job.status != ImportStatus.PENDING:
-        raise ValidationError("The columns cannot be changed once the import has started")
-    job.column_mapping = {k: v for k, v in mapping.items() if v}
-    job.save(update_fields=["column_mapping"])
-    return job
-
-
-def _person_kind(row: dict) -> str:
-    if not row.get("date_of_birth"):
-        return PersonKind.UNBORN
-    dob = dt.date.fromisoformat(row["date_of_birth"])
-    age = (timezone.localdate() - dob).days // 365.25
-    return PersonKind.ADULT if age >= 18 else PersonKind.CHILD
-
-
-def _person_from_row(*, actor, agency, row: dict) -> Person:
-    """A new person from an agency's row (when no existing person matches)."""
-    nhs = row.get("nhs_number") or ""
-    data = {
-        "kind": _person_kind(row),
-        "given_name": ""
-        if (row.get("given_name") or "").lower() == "baby"
-        else row.get("given_name") or "",
-        "middle_names": row.get("middle_names") or "",
-        "family_name": row.get("family_name") or "",
-        "date_of_birth": dt.date.fromisoformat(row["date_of_birth"])
-        if row.get("date_of_birth")
-        else None,
-        "expected_date_of_delivery": (
-            dt.date.fromisoformat(row["expected_date_of_delivery"])
-            if row.get("expected_date_of_delivery") and not row.get("date_of_birth")
-            else None
-        ),
-        "sex": (row.get("sex") or "U")[:1].upper()
-        if (row.get("sex") or "U")[:1].upper() in "MFU"
-        else "U",
-        "nhs_number": nhs if is_valid_nhs_number(nhs) else "",
-        "upn": row.get("upn") or "",
-    }
-    if data["kind"] == PersonKind.UNBORN:
-        data["sex"] = "U"
-    address = None
-    if row.get("postcode") and row.get("address_line1"):
-        try:
-            address = people_services.address_build(
-                line1=row["address_line1"], postcode=row["postcode"]
-            )
-        except ValidationError:
-            address = None
-    previous = [
-        ("", p.strip()) for p in (row.get("previous_family_names") or "").split(";") if p.strip()
-    ]
-    return people_services.person_create(
-        actor=actor,
-        data=data,
-        address=address,
-        previous_names=previous,
-        agency=agency,
-        involvement_source=InvolvementSource.DATA_SHARING,
-        involvement_access=AccessLevel.READ,  # an agency's extract shares, it does not edit
-        reason=f"Record received from {agency.name}",
-    )
-
-
-def _ensure_involvement(*, agency, person: Person, actor, reason: str) -> None:
-    exists = Involvement.objects.filter(
-        agency=agency, person=person, ended_at__isnull=True
-    ).exists()
-    if not exists:
-        Involvement.objects.create(
-            agency=agency,
-            person=person,
-            access=AccessLevel.READ,
-            source=InvolvementSource.DATA_SHARING,
-            reason=reason,
-            started_by=actor,
-        )
-
-
-def _link(record: SourceRecord, person: Person, status: str, actor) -> None:
-    record.person = person
-    record.link_status = status
-    record.save(update_fields=["person", "link_status", "match_probability", "model_version"])
-    AgencyIdentifier.objects.get_or_create(
-        agency=record.agency, value=record.record_id, defaults={"person": person}
-    )
-    _ensure_involvement(
-        agency=record.agency,
-        person=person,
-        actor=actor,
-        reason=f"{record.agency.name} holds a record of this person",
-    )
-
-
-def _store_keys(record: SourceRecord, params: dict) -> None:
-    record.keys.all().delete()
-    SourceRecordKey.objects.bulk_create(
-        SourceRecordKey(record=record, key=key[:160]) for key in blocking_keys(record.data, params)
-    )
-
-
-def _process_row(job: ImportJob, row: dict, params: dict, upper: float, lower: float) -> str:
-    """Store one validated row and link it. Returns what happened."""
-    existing = (
-        SourceRecord.objects.select_for_update()
-        .filter(agency=job.agency, record_id=row["record_id"])
-        .first()
-    )
-    now = timezone.now()
-    if existing is not None:
-        if existing.data == row:
-            return "unchanged"
-        existing.previous_versions = [
-            *existing.previous_versions,
-            {"data": existing.data, "replaced_at": now.isoformat()},
-        ]
-        existing.data = row
-        existing.updated_at = now
-        existing.import_job = job
-        existing.save(update_fields=["data", "previous_versions", "updated_at", "import_job"])
-        _store_keys(existing, params)
-        return "updated"
-    record = SourceRecord.objects.create(
-        agency=job.agency,
-        record_id=row["record_id"],
-        data=row,
-        import_job=job,
-        link_status=LinkStatus.NEW_PERSON,
-        model_version=str(params.get("model_version", "")),
-    )
-    _store_keys(record, params)
-    candidates = find_matches(row, params=params, limit=MAX_REVIEW_CANDIDATES)
-    best = candidates[0] if candidates else None
-    if best is not None and best.probability >= upper:
-        record.match_probability = best.probability
-        _link(record, best.person, LinkStatus.AUTOMATIC, job.uploaded_by)
-        return "linked"
-    if best is not None and best.probability >= lower:
-        record.link_status = LinkStatus.REVIEW
-        record.match_probability = best.probability
-        record.save(update_fields=["link_status", "match_probability"])
-        MatchReview.objects.bulk_create(
-            MatchReview(
-                record=record,
-                candidate=c.person,
-                probability=c.probability,
-                match_weight=c.match_weight,
-                breakdown=c.breakdown,
-            )
-            for c in candidates
-        )
-        return "review"
-    person = _person_from_row(actor=job.uploaded_by, agency=job.agency, row=row)
-    record.match_probability = best.probability if best else None
-    _link(record, person, LinkStatus.NEW_PERSON, job.uploaded_by)
-    return "new"
-
-
-_COUNTERS = {
-    "unchanged": "unchanged_records",
-    "updated": "updated_records",
-    "linked": "linked_automatically",
-    "review": "sent_to_review",
-    "new": "new_people",
-}
-
-
-def import_run(job_id: int, *, chunk_size: int = CHUNK_SIZE, after_chunk: Callable | None = None):
-    """Process the job from its resume point, one chunk per transaction.
-
-    A job killed half way has committed whole chunks only, so running it again continues
-    from `rows_done` with nothing lost or doubled; rows already stored are recognised by
-    record_id either way.
-    """
-    job = ImportJob.objects.get(pk=job_id)
-    if job.status == ImportStatus.COMPLETED:
-        return job
-    rows = _mapped_rows(job)
-    ImportJob.objects.filter(pk=job.pk).update(
-        status=ImportStatus.RUNNING,
-        rows_total=len(rows),
-        started_at=job.started_at or timezone.now(),
-    )
-    params = active_params()
-    upper, lower = thresholds(params)
-    try:
-        for start in range(job.rows_done, len(rows), chunk_size):
-            with transaction.atomic():
-                job = ImportJob.objects.select_for_update().get(pk=job.pk)
-                if job.rows_done != start:  # another worker got here first
-                    continue
-                errors = list(job.row_errors)
-                counts: dict[str, int] = {}
-                for offset, raw in enumerate(rows[start : start + chunk_size]):
-                    row_number = start + offset + 2  # the header is row 1
-                    clean, row_errors = validate_row(raw, row_number, source=job.filename)
-                    errors.extend(
-                        {"row": e.row, "field": e.field, "reason": e.reason} for e in row_errors
-                    )
-                    if clean is None:
-                        continue
-                    try:
-                        with transaction.atomic():
-                            outcome = _process_row(job, clean, params, upper, lower)
-                    except ValidationError as exc:
-                        for message in exc.messages:
-                            errors.append({"row": row_number, "field": "record", "reason": message})
-                        continue
-                    counts[outcome] = counts.get(outcome, 0) + 1
-                job.rows_done = min(start + chunk_size, len(rows))
-                job.row_errors = errors
-                fields = ["rows_done", "row_errors"]
-                for outcome, number in counts.items():
-                    attr = _COUNTERS[outcome]
-                    setattr(job, attr, getattr(job, attr) + number)
-                    fields.append(attr)
-                job.created_records = job.linked_automatically + job.sent_to_review + job.new_people
-                job.save(update_fields=[*fields, "created_records"])
-            if after_chunk is not None:
-                after_chunk(job)
-    except Exception as exc:
-        ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportStatus.FAILED, failure=str(exc)[:500]
-        )
-        raise
-    with transaction.atomic():
-        job.refresh_from_db()
-        job.status = ImportStatus.COMPLETED
-        job.finished_at = timezone.now()
-        job.save(update_fields=["status", "finished_at"])
-        audit_record(
-            actor=job.uploaded_by,
-            action=AuditAction.UPDATE,
-            object_type="import_job",
-            object_id=job.pk,
-            changed_fields=["status"],
-            details={
-                k: getattr(job, k)
-                for k in (
-                    "rows_done",
-                    "new_people",
-                    "linked_automatically",
-                    "sent_to_review",
-                    "updated_records",
-                )
-            },
-        )
-    return job
-
-
-def import_errors_csv(job: ImportJob) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["row", "field", "reason"])
-    for error in job.row_errors:
-        writer.writerow([error["row"], error["field"], error["reason"]])
-    return out.getvalue()
-
-
-def import_start_in_background(job: ImportJob) -> None:
-    """Run the import after the current transaction commits, in a background thread (the
-    embedded default). `continuum linkage_resume` finishes any job a restart interrupted."""
-    import threading
-
-    from django.db import connection
-
-    def run():
-        try:
-            import_run(job.pk)
-        except Exception:  # recorded on the job as FAILED and shown on its page
-            logger.exception("Import %s failed", job.pk)
-        finally:
-            connection.close()
-
-    transaction.on_commit(lambda: threading.Thread(target=run, daemon=True).start())
-
+from continuum.linkage.services.imports import (
+    CHUNK_SIZE,
+    MAX_REVIEW_CANDIDATES,
+    _link,
+    _person_from_row,
+    default_mapping,
+    import_create,
+    import_errors_csv,
+    import_run,
+    import_set_mapping,
+    import_start_in_background,
+    mapping_problems,
+    read_table,
+)
+from continuum.people import services as people_services  # noqa: F401  (used as services.people_services)
+from continuum.people.models import NameKind, Person, PersonName
 
 # --------------------------------------------------------------------------------------------
 # Reviews
@@ -593,6 +192,7 @@ def person_merge(*, actor, kept: Person, merged: Person, reason: str) -> Merge:
     merge = Merge.objects.create(
         kept=kept, merged=merged, moved=moved, reason=reason, performed_by=actor
     )
+    features_refresh([kept.pk, merged.pk])  # the kept person is now also found as the other
     for person in (kept, merged):
         audit_record(
             actor=actor,
@@ -625,6 +225,7 @@ def merge_undo(*, actor, merge: Merge, reason: str) -> Merge:
         model = apps.get_model(entry["model"])
         model.objects.filter(pk=entry["pk"]).update(**entry["old"])
     Person.objects.filter(pk=merge.merged_id).update(merged_into=None)
+    features_refresh([merge.kept_id, merge.merged_id])
     merge.undone_at = timezone.now()
     merge.undone_by = actor
     merge.undo_reason = reason
@@ -691,13 +292,25 @@ def model_train(
 
 
 __all__ = [
+    "CHUNK_SIZE",
+    "MAX_REVIEW_CANDIDATES",
     "REQUIRED_COLUMNS",
+    "default_mapping",
+    "features_rebuild_all",
+    "features_refresh",
     "import_create",
+    "import_errors_csv",
     "import_run",
+    "import_set_mapping",
+    "import_start_in_background",
+    "mapping_problems",
     "merge_blockers",
     "merge_undo",
+    "model_set_thresholds",
     "model_train",
     "person_merge",
+    "read_table",
+    "register_merge_check",
     "review_decide",
 ]
 

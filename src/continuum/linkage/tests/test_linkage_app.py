@@ -416,7 +416,10 @@ def test_adding_a_member_offers_the_unborn_record_when_the_baby_arrives(
     from continuum.people.models import Person as PersonModel
 
     edd = timezone.localdate() + dt.timedelta(days=5)
-    PersonModel.objects.filter(pk=family.unborn.pk).update(expected_date_of_delivery=edd)
+    services.people_services.person_update(
+        actor=involved_practitioner, person=family.unborn, expected_version=family.unborn.version,
+        data={"expected_date_of_delivery": edd}, reason="New scan date",
+    )  # fmt: skip
     born = timezone.localdate() - dt.timedelta(days=1)
     form = {"kind": "child", "given_name": "Mia", "family_name": "Smith", "sex": "F",
             "date_of_birth_0": str(born.day), "date_of_birth_1": str(born.month),

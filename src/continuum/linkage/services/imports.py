@@ -1,0 +1,559 @@
+"""Importing agency extracts: upload, column mapping, and the run — validated, matched and
+stored a chunk at a time (one transaction each, `rows_done` the resume point)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from continuum.audit.models import AuditAction
+from continuum.audit.services import audit_record
+from continuum.core.identifiers import is_valid_nhs_number
+from continuum.governance.models import AccessLevel, Involvement, InvolvementSource
+from continuum.linkage.engine.layout import ALL_COLUMNS, validate_row
+from continuum.linkage.engine.realtime import prepare
+from continuum.linkage.matching import (
+    Scored,
+    Version,
+    VersionSource,
+    active_params,
+    people_by_key,
+    query_keys,
+    scorer_for,
+    stored_versions,
+    thresholds,
+    version_keys,
+)
+from continuum.linkage.models import (
+    ImportJob,
+    ImportStatus,
+    LinkStatus,
+    MatchReview,
+    SourceRecord,
+)
+from continuum.linkage.services.features import features_add, features_refresh
+from continuum.people import services as people_services
+from continuum.people.models import AgencyIdentifier, Person, PersonKind
+
+logger = logging.getLogger(__name__)
+#: Rows matched and stored together, in one transaction.
+CHUNK_SIZE = 500
+MAX_REVIEW_CANDIDATES = 3
+ALLOWED_SUFFIXES = {".csv", ".xlsx"}
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+
+# --------------------------------------------------------------------------------------------
+# Reading extracts with a column mapping
+# --------------------------------------------------------------------------------------------
+
+
+def read_table(path: Path) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of a CSV or XLSX file, as text."""
+    if path.suffix.lower() == ".xlsx":
+        from openpyxl import load_workbook
+
+        book = load_workbook(path, read_only=True, data_only=True)
+        sheet = book.worksheets[0]
+        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+        book.close()
+        if not rows:
+            return [], []
+        header = [str(c or "").strip() for c in rows[0]]
+
+        def cell(value) -> str:
+            if value is None:
+                return ""
+            if isinstance(value, dt.datetime):
+                return value.date().isoformat()
+            if isinstance(value, dt.date):
+                return value.isoformat()
+            if isinstance(value, float) and value.is_integer():
+                return str(int(value))
+            return str(value).strip()
+
+        return header, [
+            [cell(c) for c in row] for row in rows[1:] if any(c is not None for c in row)
+        ]
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.reader(handle)
+        rows = list(reader)
+    if not rows:
+        return [], []
+    return [h.strip() for h in rows[0]], [row for row in rows[1:] if any(c.strip() for c in row)]
+
+
+def default_mapping(header: list[str]) -> dict[str, str]:
+    """person-extract v1 columns found in the header, matched case-insensitively."""
+    lowered = {h.strip().lower(): h for h in header}
+    return {col: lowered[col] for col in ALL_COLUMNS if col in lowered}
+
+
+def mapping_problems(mapping: dict[str, str], header: list[str]) -> dict[str, str]:
+    problems = {}
+    for col in ("record_id", "family_name", "date_of_birth"):
+        if not mapping.get(col):
+            problems[col] = f"Choose the column that holds {col.replace('_', ' ')}"
+    for col, source in mapping.items():
+        if source and source not in header:
+            problems[col] = f"There is no column called {source!r} in the file"
+    return problems
+
+
+def _mapped_rows(job: ImportJob) -> list[dict[str, str | None]]:
+    header, rows = read_table(Path(job.stored_path))
+    index = {h: i for i, h in enumerate(header)}
+    out = []
+    for row in rows:
+        mapped: dict[str, str | None] = {}
+        for col in ALL_COLUMNS:
+            source = job.column_mapping.get(col)
+            value = row[index[source]] if source and index.get(source, 99999) < len(row) else ""
+            mapped[col] = (value or "").strip() or None
+        out.append(mapped)
+    return out
+
+
+@transaction.atomic
+def import_create(*, actor, agency, filename: str, content: bytes, mapping: dict | None = None):
+    """Store the upload outside the web root and create the job (not yet run)."""
+    suffix = Path(filename).suffix.lower()
+    if suffix not in ALLOWED_SUFFIXES:
+        raise ValidationError({"file": "The file must be a CSV or an Excel (.xlsx) file"})
+    if not content:
+        raise ValidationError({"file": "The selected file is empty"})
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise ValidationError({"file": "The file must be smaller than 50 MB"})
+    folder = Path(settings.MEDIA_ROOT) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    stored = folder / f"{uuid.uuid4().hex}{suffix}"
+    stored.write_bytes(content)
+    try:
+        header, rows = read_table(stored)
+    except Exception as exc:  # a corrupt workbook or a binary file named .csv
+        stored.unlink(missing_ok=True)
+        raise ValidationError({"file": "The file could not be read as CSV or Excel"}) from exc
+    if not header:
+        stored.unlink(missing_ok=True)
+        raise ValidationError({"file": "The file has no header row"})
+    job = ImportJob.objects.create(
+        agency=agency,
+        uploaded_by=actor,
+        filename=Path(filename).name[:200],
+        stored_path=str(stored),
+        column_mapping=mapping if mapping is not None else default_mapping(header),
+        rows_total=len(rows),
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        object_type="import_job",
+        object_id=job.pk,
+        details={"agency_id": agency.pk, "rows": len(rows)},
+    )
+    return job
+
+
+@transaction.atomic
+def import_set_mapping(*, actor, job: ImportJob, mapping: dict[str, str]) -> ImportJob:
+    header, _rows = read_table(Path(job.stored_path))
+    problems = mapping_problems(mapping, header)
+    if problems:
+        raise ValidationError(problems)
+    if job.status != ImportStatus.PENDING:
+        raise ValidationError("The columns cannot be changed once the import has started")
+    job.column_mapping = {k: v for k, v in mapping.items() if v}
+    job.save(update_fields=["column_mapping"])
+    return job
+
+
+def _person_kind(row: dict) -> str:
+    if not row.get("date_of_birth"):
+        return PersonKind.UNBORN
+    dob = dt.date.fromisoformat(row["date_of_birth"])
+    age = (timezone.localdate() - dob).days // 365.25
+    return PersonKind.ADULT if age >= 18 else PersonKind.CHILD
+
+
+def _person_from_row(*, actor, agency, row: dict) -> Person:
+    """A new person from an agency's row (when no existing person matches)."""
+    nhs = row.get("nhs_number") or ""
+    data = {
+        "kind": _person_kind(row),
+        "given_name": ""
+        if (row.get("given_name") or "").lower() == "baby"
+        else row.get("given_name") or "",
+        "middle_names": row.get("middle_names") or "",
+        "family_name": row.get("family_name") or "",
+        "date_of_birth": dt.date.fromisoformat(row["date_of_birth"])
+        if row.get("date_of_birth")
+        else None,
+        "expected_date_of_delivery": (
+            dt.date.fromisoformat(row["expected_date_of_delivery"])
+            if row.get("expected_date_of_delivery") and not row.get("date_of_birth")
+            else None
+        ),
+        "sex": (row.get("sex") or "U")[:1].upper()
+        if (row.get("sex") or "U")[:1].upper() in "MFU"
+        else "U",
+        "nhs_number": nhs if is_valid_nhs_number(nhs) else "",
+        "upn": row.get("upn") or "",
+    }
+    if data["kind"] == PersonKind.UNBORN:
+        data["sex"] = "U"
+    address = None
+    if row.get("postcode") and row.get("address_line1"):
+        try:
+            address = people_services.address_build(
+                line1=row["address_line1"], postcode=row["postcode"]
+            )
+        except ValidationError:
+            address = None
+    previous = [
+        ("", p.strip()) for p in (row.get("previous_family_names") or "").split(";") if p.strip()
+    ]
+    return people_services.person_create(
+        actor=actor,
+        data=data,
+        address=address,
+        previous_names=previous,
+        agency=agency,
+        involvement_source=InvolvementSource.DATA_SHARING,
+        involvement_access=AccessLevel.READ,  # an agency's extract shares, it does not edit
+        reason=f"Record received from {agency.name}",
+    )
+
+
+def _ensure_involvement(*, agency, person: Person, actor, reason: str) -> None:
+    exists = Involvement.objects.filter(
+        agency=agency, person=person, ended_at__isnull=True
+    ).exists()
+    if not exists:
+        Involvement.objects.create(
+            agency=agency,
+            person=person,
+            access=AccessLevel.READ,
+            source=InvolvementSource.DATA_SHARING,
+            reason=reason,
+            started_by=actor,
+        )
+
+
+def _link(record: SourceRecord, person: Person, status: str, actor) -> None:
+    record.person = person
+    record.link_status = status
+    record.save(update_fields=["person", "link_status", "match_probability", "model_version"])
+    AgencyIdentifier.objects.get_or_create(
+        agency=record.agency, value=record.record_id, defaults={"person": person}
+    )
+    _ensure_involvement(
+        agency=record.agency,
+        person=person,
+        actor=actor,
+        reason=f"{record.agency.name} holds a record of this person",
+    )
+    features_refresh([person.pk])
+
+
+# --------------------------------------------------------------------------------------------
+# Running an import: a chunk of rows at a time
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Row:
+    number: int  # in the file; the header is row 1
+    data: dict
+    features: dict | None = None
+    keys: set[str] = field(default_factory=set)
+    outcome: str = ""
+    person_ref: int | None = None  # an existing person's id, or a new person's negative ref
+    candidates: list[Scored] = field(default_factory=list)
+    error: str = ""
+
+
+def _decide(rows: list[_Row], params: dict, upper: float) -> None:
+    """Match each new row against the area and against the rows before it in the chunk (two
+    agency records of one new person link to one person), all candidates read at once."""
+    for row in rows:
+        row.features = prepare(row.data, params)
+        row.keys = query_keys(row.data)
+    hits = people_by_key(set().union(*(r.keys for r in rows)))
+    stored = stored_versions({pid for r in rows for k in r.keys for pid in hits.get(k, ())},
+                             params)  # fmt: skip
+    scorer = scorer_for(params)
+    local_keys: dict[str, set[int]] = {}  # versions added by earlier rows of the chunk
+    local: dict[int, list[Version]] = {}
+    for index, row in enumerate(rows):
+        people = {pid for k in row.keys for pid in hits.get(k, ())}
+        people |= {ref for k in row.keys for ref in local_keys.get(k, ())}
+        versions = {ref: stored.get(ref, []) + local.get(ref, []) for ref in people}
+        row.candidates = scorer.rank(row.features, versions)[:MAX_REVIEW_CANDIDATES]
+        best = row.candidates[0] if row.candidates else None
+        if best is not None and best.probability >= upper:
+            row.outcome, row.person_ref = "linked", best.person_id
+        elif best is not None:
+            row.outcome = "review"
+            continue
+        else:
+            row.outcome, row.person_ref = "new", -(index + 1)
+        local.setdefault(row.person_ref, []).append(Version(row.person_ref, None, row.features))
+        for key in version_keys(row.data):
+            local_keys.setdefault(key, set()).add(row.person_ref)
+
+
+def _write(job: ImportJob, rows: list[_Row], params: dict) -> None:
+    """Store the decided rows: new people (through people services, audited), then the source
+    records, review items, agency identifiers, involvements and match versions in bulk."""
+    actor, agency = job.uploaded_by, job.agency
+    created: dict[int, int] = {}
+    failed: dict[int, str] = {}
+    for row in rows:
+        if row.outcome != "new":
+            continue
+        try:
+            with transaction.atomic():
+                person = _person_from_row(actor=actor, agency=agency, row=row.data)
+        except ValidationError as exc:
+            failed[row.person_ref] = "; ".join(exc.messages)
+            row.error = failed[row.person_ref]
+            continue
+        created[row.person_ref] = person.pk
+
+    def real(ref: int) -> int | None:
+        return created.get(ref) if ref < 0 else ref
+
+    for row in rows:
+        if row.outcome == "linked" and row.person_ref in failed:
+            row.error = (
+                f"The record it matched earlier in this file was rejected: {failed[row.person_ref]}"
+            )
+        if row.outcome == "review":
+            row.candidates = [c for c in row.candidates if real(c.person_id) is not None]
+    kept = [r for r in rows if not r.error]
+    status = {"linked": LinkStatus.AUTOMATIC, "review": LinkStatus.REVIEW,
+              "new": LinkStatus.NEW_PERSON}  # fmt: skip
+    now = timezone.now()
+    records = SourceRecord.objects.bulk_create([
+        SourceRecord(
+            agency=agency, record_id=r.data["record_id"], data=r.data, import_job=job,
+            person_id=real(r.person_ref) if r.person_ref is not None else None,
+            link_status=status[r.outcome],
+            match_probability=(
+                r.candidates[0].probability if r.outcome != "new" and r.candidates else None
+            ),
+            model_version=str(params.get("model_version", "")),
+            first_seen_at=now, updated_at=now,
+        )
+        for r in kept
+    ])  # fmt: skip
+    MatchReview.objects.bulk_create([
+        MatchReview(record=record, candidate_id=real(c.person_id), probability=c.probability,
+                    match_weight=c.match_weight, breakdown=[dict(b) for b in c.breakdown])
+        for record, r in zip(records, kept, strict=True) if r.outcome == "review"
+        for c in r.candidates
+    ])  # fmt: skip
+    linked = [(rec, r) for rec, r in zip(records, kept, strict=True) if rec.person_id]
+    AgencyIdentifier.objects.bulk_create(
+        [AgencyIdentifier(agency=agency, value=rec.record_id, person_id=rec.person_id)
+         for rec, _r in linked],
+        ignore_conflicts=True,
+    )  # fmt: skip
+    involved = set(
+        Involvement.objects.filter(
+            agency=agency, person_id__in={rec.person_id for rec, _r in linked},
+            ended_at__isnull=True,
+        ).values_list("person_id", flat=True)
+    )  # fmt: skip
+    Involvement.objects.bulk_create(
+        Involvement(agency=agency, person_id=pid, access=AccessLevel.READ,
+                    source=InvolvementSource.DATA_SHARING,
+                    reason=f"{agency.name} holds a record of this person", started_by=actor)
+        for pid in sorted({rec.person_id for rec, _r in linked} - involved)
+    )  # fmt: skip
+    features_add([VersionSource(rec.person_id, rec.pk, r.data) for rec, r in linked], params=params)
+
+
+def _update(job: ImportJob, existing: SourceRecord, data: dict) -> str:
+    """A row whose record_id the agency sent before: keep the earlier version, store the new."""
+    if existing.data == data:
+        return "unchanged"
+    now = timezone.now()
+    existing.previous_versions = [
+        *existing.previous_versions,
+        {"data": existing.data, "replaced_at": now.isoformat()},
+    ]
+    existing.data = data
+    existing.updated_at = now
+    existing.import_job = job
+    existing.save(update_fields=["data", "previous_versions", "updated_at", "import_job"])
+    return "updated"
+
+
+def _import_rows(job: ImportJob, rows: list[_Row], params: dict, upper: float) -> None:
+    """Store one pass of rows (each record_id at most once): updates and new records."""
+    existing = {
+        r.record_id: r
+        for r in SourceRecord.objects.select_for_update().filter(
+            agency=job.agency, record_id__in=[row.data["record_id"] for row in rows]
+        )
+    }
+    new, changed_people = [], set()
+    for row in rows:
+        record = existing.get(row.data["record_id"])
+        if record is None:
+            new.append(row)
+            continue
+        row.outcome = _update(job, record, row.data)
+        if row.outcome == "updated" and record.person_id:
+            changed_people.add(record.person_id)
+    features_refresh(changed_people, params=params)
+    if new:
+        _decide(new, params, upper)
+        _write(job, new, params)
+
+
+def _import_chunk(job: ImportJob, raw_rows: list[dict], first_row: int, params: dict,
+                  upper: float) -> tuple[list[dict], dict[str, int]]:  # fmt: skip
+    """Validate, match and store a chunk of rows; returns its row errors and outcome counts.
+    A record_id repeated within the chunk is stored by a second pass, as an update."""
+    errors: list[dict] = []
+    passes: list[list[_Row]] = []
+    seen: dict[str, int] = {}
+    for offset, raw in enumerate(raw_rows):
+        number = first_row + offset + 2  # the header is row 1
+        clean, row_errors = validate_row(raw, number, source=job.filename)
+        errors.extend({"row": e.row, "field": e.field, "reason": e.reason} for e in row_errors)
+        if clean is None:
+            continue
+        depth = seen.get(clean["record_id"], 0)
+        seen[clean["record_id"]] = depth + 1
+        if depth == len(passes):
+            passes.append([])
+        passes[depth].append(_Row(number, clean))
+    counts: dict[str, int] = {}
+    for rows in passes:
+        _import_rows(job, rows, params, upper)
+        for row in rows:
+            if row.error:
+                errors.append({"row": row.number, "field": "record", "reason": row.error})
+            else:
+                counts[row.outcome] = counts.get(row.outcome, 0) + 1
+    errors.sort(key=lambda e: e["row"])
+    return errors, counts
+
+
+_COUNTERS = {
+    "unchanged": "unchanged_records",
+    "updated": "updated_records",
+    "linked": "linked_automatically",
+    "review": "sent_to_review",
+    "new": "new_people",
+}
+
+
+def import_run(job_id: int, *, chunk_size: int = CHUNK_SIZE, after_chunk: Callable | None = None):
+    """Process the job from its resume point, one chunk per transaction.
+
+    Each chunk is validated, matched (one key lookup and one read of candidates for the whole
+    chunk, scored in memory) and stored in bulk. A job killed half way has committed whole
+    chunks only, so running it again continues from `rows_done` with nothing lost or doubled;
+    rows already stored are recognised by record_id either way.
+    """
+    job = ImportJob.objects.get(pk=job_id)
+    if job.status == ImportStatus.COMPLETED:
+        return job
+    rows = _mapped_rows(job)
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportStatus.RUNNING,
+        rows_total=len(rows),
+        started_at=job.started_at or timezone.now(),
+    )
+    params = active_params()
+    upper, _lower = thresholds(params)
+    try:
+        for start in range(job.rows_done, len(rows), chunk_size):
+            with transaction.atomic():
+                job = ImportJob.objects.select_for_update().get(pk=job.pk)
+                if job.rows_done != start:  # another worker got here first
+                    continue
+                errors, counts = _import_chunk(
+                    job, rows[start : start + chunk_size], start, params, upper
+                )
+                job.rows_done = min(start + chunk_size, len(rows))
+                job.row_errors = [*job.row_errors, *errors]
+                fields = ["rows_done", "row_errors"]
+                for outcome, number in counts.items():
+                    attr = _COUNTERS[outcome]
+                    setattr(job, attr, getattr(job, attr) + number)
+                    fields.append(attr)
+                job.created_records = job.linked_automatically + job.sent_to_review + job.new_people
+                job.save(update_fields=[*fields, "created_records"])
+            if after_chunk is not None:
+                after_chunk(job)
+    except Exception as exc:
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportStatus.FAILED, failure=str(exc)[:500]
+        )
+        raise
+    with transaction.atomic():
+        job.refresh_from_db()
+        job.status = ImportStatus.COMPLETED
+        job.finished_at = timezone.now()
+        job.save(update_fields=["status", "finished_at"])
+        audit_record(
+            actor=job.uploaded_by,
+            action=AuditAction.UPDATE,
+            object_type="import_job",
+            object_id=job.pk,
+            changed_fields=["status"],
+            details={
+                k: getattr(job, k)
+                for k in (
+                    "rows_done",
+                    "new_people",
+                    "linked_automatically",
+                    "sent_to_review",
+                    "updated_records",
+                )
+            },
+        )
+    return job
+
+
+def import_errors_csv(job: ImportJob) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["row", "field", "reason"])
+    for error in job.row_errors:
+        writer.writerow([error["row"], error["field"], error["reason"]])
+    return out.getvalue()
+
+
+def import_start_in_background(job: ImportJob) -> None:
+    """Run the import after the current transaction commits, in a background thread (the
+    embedded default). `continuum linkage_resume` finishes any job a restart interrupted."""
+    import threading
+
+    from django.db import connection
+
+    def run():
+        try:
+            import_run(job.pk)
+        except Exception:  # recorded on the job as FAILED and shown on its page
+            logger.exception("Import %s failed", job.pk)
+        finally:
+            connection.close()
+
+    transaction.on_commit(lambda: threading.Thread(target=run, daemon=True).start())
