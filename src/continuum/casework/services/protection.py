@@ -66,10 +66,11 @@ def s47_start(
         what="Strategy discussion", day=start_date, episode=episode, today=_today(),
         field="start_date",
     )  # fmt: skip
-    unresolved = (
-        Section47Enquiry.objects.select_for_update()
-        .filter(child__person_id=child.person_id, icpc_not_required=False, icpc__isnull=True)
-    )  # fmt: skip
+    # Two enquiries started at once for the same child: the second waits, then sees the first.
+    list(EpisodeChild.objects.select_for_update().filter(person_id=child.person_id))
+    unresolved = Section47Enquiry.objects.filter(
+        child__person_id=child.person_id, icpc_not_required=False, icpc__isnull=True
+    )
     rules.no_open_s47(child_name=child.person.display_name, unresolved=unresolved)
     s47 = Section47Enquiry(
         episode=episode,
