@@ -28,6 +28,7 @@ from continuum.referrals.models import (
     Notification,
     Outcome,
     Rag,
+    ReceivingTeam,
     Referral,
     ReferralTransition,
     Status,
@@ -273,9 +274,30 @@ def seed_referrals(
     return {"referrals": Referral.objects.exclude(status=Status.DRAFT).count(), "made": made}
 
 
+RECEIVING_TEAM_WORDS = ("MASH", "Early help", "Public protection", "Safeguarding")
+
+
+def configure_receiving_teams() -> int:
+    """Name each agency's receiving team: the one whose name says it receives (the front door's
+    MASH, a hub's early help team, the police's public protection unit), else an agency's only
+    team. Returns how many agencies now have one."""
+    made = 0
+    for agency in Agency.objects.prefetch_related("teams").order_by("pk"):
+        teams = sorted(agency.teams.all(), key=lambda t: t.pk)
+        chosen = next(
+            (t for t in teams if any(w.lower() in t.name.lower() for w in RECEIVING_TEAM_WORDS)),
+            teams[0] if len(teams) == 1 else None,
+        )
+        if chosen is not None:
+            ReceivingTeam.objects.update_or_create(agency=agency, defaults={"team": chosen})
+            made += 1
+    return made
+
+
 def seed_on_northbrook(*, population, today, rng, **_kw) -> None:
     """Receiver of `continuum.demo.seed.northbrook_seeded`: the front door's traffic (open
     contacts in every RAG state, past decisions of every kind, re-referrals) for the demo area;
     a handful for the small areas the tests build."""
+    configure_receiving_teams()
     count = max(4, min(80, len(population.households) // 50))
     seed_referrals(count=count, seed=rng.randrange(1_000_000))

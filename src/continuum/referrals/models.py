@@ -372,8 +372,30 @@ class InformationRequest(models.Model):
         return not self.is_answered and self.due_at < (now or timezone.now())
 
 
+class ReceivingTeam(models.Model):
+    """The team in an agency that receives its hand-overs: new referrals, information requests
+    and escalations arrive in this team's inbox, seen by its members. An agency without one
+    gets them in its agency-wide inbox (every member of staff who can act on contacts)."""
+
+    agency = models.OneToOneField(
+        "directory.Agency", on_delete=models.CASCADE, related_name="receiving_team"
+    )
+    team = models.ForeignKey("directory.Team", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = "receiving team"
+
+    def __str__(self) -> str:
+        return f"{self.team} receives for {self.agency}"
+
+    def clean(self):
+        if self.team_id and self.agency_id and self.team.agency_id != self.agency_id:
+            raise ValidationError({"team": "Choose a team in this agency"})
+
+
 class Notification(models.Model):
-    """An item in a user's or a team's in-app inbox."""
+    """An item in a user's, a team's or an agency's in-app inbox. A team's or an agency's item
+    is shared: when one member reads it, it is read for all, and it says who read it."""
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -404,6 +426,9 @@ class Notification(models.Model):
     url = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
+    read_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -415,7 +440,11 @@ class Notification(models.Model):
                 name="notification_has_recipient",
             )
         ]
-        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_user_idx")]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_user_idx"),
+            models.Index(fields=["team", "read_at"], name="notification_team_idx"),
+            models.Index(fields=["agency", "read_at"], name="notification_agency_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.subject

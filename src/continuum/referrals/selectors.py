@@ -383,15 +383,54 @@ def awaiting_acknowledgement(user, *, now: dt.datetime | None = None) -> Awaitin
 
 
 def inbox(user) -> QuerySet[Notification]:
-    """The user's own notifications, their team's and their agency's."""
+    """Every notification the user may see: their own, their team's and (for staff who act on
+    contacts) their agency's. A member of another team never sees a team's items."""
     if not user or not user.is_authenticated:
         return Notification.objects.none()
     mine = Q(recipient=user)
-    if user.team_id:
-        mine |= Q(team_id=user.team_id)
-    if user.agency_id and access.can_act_on_contact(user):
-        mine |= Q(agency_id=user.agency_id)
-    return Notification.objects.filter(mine).select_related("referral")
+    if access.can_act_on_contact(user):
+        if user.team_id:
+            mine |= Q(team_id=user.team_id)
+        if user.agency_id:
+            mine |= Q(agency_id=user.agency_id)
+    return Notification.objects.filter(mine).select_related("referral", "read_by")
+
+
+@dataclass
+class InboxSection:
+    key: str  # "mine", "team" or "agency"
+    title: str
+    items: list[Notification]
+    unread: int
+
+
+INBOX_SECTION_SIZE = 50
+
+
+def inbox_sections(user) -> list[InboxSection]:
+    """The inbox page: the user's own items, their team's and their agency's, newest first, each
+    with its unread count (one query for the counts, one per section)."""
+    visible = inbox(user)
+    counts = visible.aggregate(
+        mine=Count("pk", filter=Q(recipient=user, read_at__isnull=True)),
+        team=Count("pk", filter=Q(team__isnull=False, read_at__isnull=True)),
+        agency=Count("pk", filter=Q(agency__isnull=False, read_at__isnull=True)),
+    )
+    sections = [InboxSection("mine", "For you", [], counts["mine"] or 0)]
+    if access.can_act_on_contact(user) and user.team_id:
+        sections.append(InboxSection("team", f"For {user.team.name}", [], counts["team"] or 0))
+    if access.can_act_on_contact(user) and user.agency_id:
+        sections.append(
+            InboxSection("agency", f"For {user.agency.name}", [], counts["agency"] or 0)
+        )
+    which = {
+        "mine": Q(recipient=user),
+        "team": Q(team__isnull=False),
+        "agency": Q(agency__isnull=False),
+    }
+    for section in sections:
+        section.items = list(visible.filter(which[section.key])[:INBOX_SECTION_SIZE])
+    return sections
 
 
 def notification_for(user, notification_id) -> Notification:

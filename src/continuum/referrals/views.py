@@ -456,8 +456,8 @@ def awaiting_acknowledgement(request):
 
 @require_http_methods(["GET"])
 def inbox(request):
-    items = selectors.inbox(request.user)[:100]
-    return render(request, "referrals/inbox.html", {"items": items, "nav": "inbox"})
+    sections = selectors.inbox_sections(request.user)
+    return render(request, "referrals/inbox.html", {"sections": sections, "nav": "inbox"})
 
 
 @require_POST

@@ -22,7 +22,11 @@ from continuum.referrals.services.information_requests import (
     information_request_answer,
     referral_request_information,
 )
-from continuum.referrals.services.notifications import notification_mark_read, notify
+from continuum.referrals.services.notifications import (
+    notification_mark_read,
+    notify,
+    notify_receiving,
+)
 from continuum.referrals.services.receipts import escalate_unacknowledged
 from continuum.referrals.services.submission import (
     DRAFT_FIELDS,
@@ -33,6 +37,7 @@ from continuum.referrals.services.submission import (
     referral_update_draft,
     referral_withdraw,
 )
+from continuum.referrals.services.thresholds import framework_publish
 from continuum.referrals.services.triage import contact_add_note, referral_receive
 
 __all__ = [
@@ -42,12 +47,14 @@ __all__ = [
     "contact_add_note",
     "current_framework",
     "escalate_unacknowledged",
+    "framework_publish",
     "front_door_agency",
     "information_request_acknowledge",
     "information_request_answer",
     "missing_for_submit",
     "notification_mark_read",
     "notify",
+    "notify_receiving",
     "referral_close",
     "referral_create",
     "referral_decide",

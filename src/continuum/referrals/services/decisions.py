@@ -33,7 +33,7 @@ from continuum.referrals.services._common import (
     current_framework,
     front_door_agency,
 )
-from continuum.referrals.services.notifications import notify
+from continuum.referrals.services.notifications import notify, notify_receiving
 
 
 @transaction.atomic
@@ -186,12 +186,11 @@ def _follow_on(
             actor=actor,
             reason=f"Referral {follow_on.reference} to the early help panel",
         )
-    notify(
+    notify_receiving(
         agency=agency,
         referral=follow_on,
         subject=f"New referral {follow_on.reference}: {reason.lower()}",
         url=reverse("referrals:contact", args=[follow_on.pk]),
-        email_to=[agency.email] if agency.email else [],
     )
     return follow_on
 

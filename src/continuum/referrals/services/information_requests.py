@@ -21,7 +21,7 @@ from continuum.referrals.models import (
     Status,
 )
 from continuum.referrals.services._common import _lock, _move
-from continuum.referrals.services.notifications import notify
+from continuum.referrals.services.notifications import notify, notify_receiving
 
 
 @transaction.atomic
@@ -60,13 +60,12 @@ def referral_request_information(
         object_id=request.pk,
         details={"referral_id": current.pk, "to_agency_id": to_agency.pk},
     )
-    notify(
+    notify_receiving(
         agency=to_agency,
         referral=current,
         subject=f"Information request about contact {current.reference}",
         body=f"Please acknowledge and answer by {timezone.localtime(due_at):%-d %B %Y %H:%M}.",
         url=reverse("referrals:request", args=[request.pk]),
-        email_to=[to_agency.email] if to_agency.email else [],
     )
     return request
 

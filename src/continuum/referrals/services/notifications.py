@@ -1,4 +1,8 @@
-"""The in-app inbox and email: an inbox item now, an email only after the transaction commits."""
+"""The in-app inbox and email: an inbox item now, an email only after the transaction commits.
+
+An inbox item is for one person, a team or an agency. Hand-overs to an agency (a new referral,
+an information request, an escalation, a withdrawal) go to the agency's receiving team when one
+is configured (`ReceivingTeam`), and otherwise to the agency-wide inbox."""
 
 from __future__ import annotations
 
@@ -7,8 +11,8 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from continuum.directory.models import Agency, User
-from continuum.referrals.models import Notification, Referral
+from continuum.directory.models import Agency, Team, User
+from continuum.referrals.models import Notification, ReceivingTeam, Referral
 
 
 def notify(
@@ -48,12 +52,42 @@ def notify(
     return note
 
 
-def _receiving_agency_email(referral: Referral) -> list[str]:
-    agency = referral.destination_agency
-    return [agency.email] if agency and agency.email else []
+def receiving_team(agency: Agency | None) -> Team | None:
+    """The team that receives the agency's hand-overs, if the agency has named one."""
+    if agency is None:
+        return None
+    chosen = ReceivingTeam.objects.filter(agency=agency).select_related("team").first()
+    return chosen.team if chosen else None
+
+
+def notify_receiving(
+    *,
+    agency: Agency,
+    subject: str,
+    referral: Referral | None = None,
+    url: str = "",
+    body: str = "",
+    email: bool = True,
+) -> Notification:
+    """An inbox item for the agency's receiving team (or the agency, without one); the email goes
+    to the team's address, or the agency's."""
+    team = receiving_team(agency)
+    address = (team.email if team else "") or agency.email
+    return notify(
+        team=team,
+        agency=None if team else agency,
+        referral=referral,
+        subject=subject,
+        body=body,
+        url=url,
+        email_to=[address] if email and address else [],
+    )
 
 
 @transaction.atomic
 def notification_mark_read(*, actor: User, notification: Notification) -> None:
-    if notification.read_at is None:
-        Notification.objects.filter(pk=notification.pk).update(read_at=timezone.now())
+    """Read for everyone it was for (a team's or an agency's item is shared), by `actor`.
+    The caller found it through the user's inbox (selectors.notification_for)."""
+    Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+        read_at=timezone.now(), read_by=actor
+    )

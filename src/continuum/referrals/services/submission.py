@@ -29,7 +29,7 @@ from continuum.referrals.services._common import (
     _open_involvement,
     front_door_agency,
 )
-from continuum.referrals.services.notifications import _receiving_agency_email, notify
+from continuum.referrals.services.notifications import notify_receiving
 
 DRAFT_FIELDS = [
     "source",
@@ -198,13 +198,12 @@ def referral_submit(*, actor: User, referral: Referral) -> Referral:
             reason=f"Referral {current.reference} to the early help panel",
         )
     where = "front door" if current.destination == Destination.FRONT_DOOR else "early help panel"
-    notify(
+    notify_receiving(
         agency=current.destination_agency,
         referral=current,
         subject=f"New referral {current.reference} to the {where}",
         body=f"A referral from {current.referrer_agency.name} is waiting to be acknowledged.",
         url=reverse("referrals:contact", args=[current.pk]),
-        email_to=_receiving_agency_email(current),
     )
     return current
 
@@ -249,10 +248,11 @@ def referral_withdraw(*, actor: User, referral: Referral, reason: str) -> Referr
         withdrawn_reason=reason.strip(),
     )
     if current.submitted_at and current.destination_agency_id:
-        notify(
+        notify_receiving(
             agency=current.destination_agency,
             referral=current,
             subject=f"Referral {current.reference} has been withdrawn",
             body=reason.strip(),
+            email=False,
         )
     return current
