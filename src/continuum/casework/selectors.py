@@ -519,6 +519,7 @@ def household_chronology(
     rows, agency_ids = builder.entries(ChronologyEntry.objects.filter(household=household))
     person_ids = list(
         HouseholdMembership.objects.filter(household=household)
+        .order_by()  # not by start date: someone who left and came back is one person
         .values_list("person_id", flat=True)
         .distinct()
     )

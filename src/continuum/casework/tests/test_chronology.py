@@ -140,3 +140,15 @@ def test_a_withdrawn_or_draft_referral_is_not_an_event(
     )  # fmt: skip
     c = selectors.household_chronology(lead, episode.household_id, selectors.ChronologyFilters())
     assert not [i for i in c.items if i.kind == "referral"]
+
+
+def test_someone_who_left_and_came_back_is_born_once(episode, lead, child):
+    from continuum.people.models import HouseholdMembership
+
+    first = HouseholdMembership.objects.get(person=child)
+    HouseholdMembership.objects.filter(pk=first.pk).update(end_date=days_ago(30))
+    HouseholdMembership.objects.create(
+        household_id=episode.household_id, person=child, start_date=days_ago(10)
+    )
+    c = selectors.household_chronology(lead, episode.household_id, selectors.ChronologyFilters())
+    assert [i.summary for i in c.items].count(f"{child.display_name} was born") == 1
