@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -27,10 +28,13 @@ from continuum.hubs.models import (
 from continuum.outcomes.selectors import report_transaction
 from continuum.people.codes import RelationshipKind
 from continuum.people.models import (
+    Address,
+    Household,
     HouseholdMembership,
     Person,
     PersonAddress,
     PersonKind,
+    Relationship,
 )
 
 # --- Timetable and registers -------------------------------------------------------------------
@@ -203,6 +207,121 @@ def _counts(rows, distinct: str, conditions: list[tuple[Q, Q]]) -> list[ReachCel
     ]
 
 
+# Families living in the catchment now (`members`: their current members), and for each target
+# group, date by date, how many are in the group and how many of those are registered with the
+# hub. One statement: the catchment's families are found once for every group.
+_FAMILIES_SQL = """
+WITH members AS (
+    SELECT m.household_id, m.person_id
+    FROM {membership} m
+    JOIN {household} h ON h.id = m.household_id
+    JOIN {address} a ON a.id = h.address_id
+    WHERE m.end_date IS NULL AND a.catchment_id = %s
+),
+registrations AS (
+    SELECT household_id, registered_at, ended_at FROM {registration} WHERE hub_id = %s
+)
+SELECT 'teenage', {teenage}
+FROM members mb
+JOIN {relationship} r ON r.to_person_id = mb.person_id
+JOIN {person} pa ON pa.id = r.from_person_id
+LEFT JOIN registrations rg ON rg.household_id = mb.household_id
+WHERE r.kind = %s AND r.ended_at IS NULL AND pa.date_of_birth > %s
+UNION ALL
+SELECT 'under_one', {under_one}
+FROM members mb
+JOIN {person} p ON p.id = mb.person_id
+LEFT JOIN registrations rg ON rg.household_id = mb.household_id
+WHERE p.kind = %s OR (p.kind = %s AND p.date_of_birth > %s)
+UNION ALL
+SELECT f.kind, {flagged}
+FROM {risk_flag} f
+JOIN members mb ON mb.person_id = f.person_id
+LEFT JOIN registrations rg ON rg.household_id = mb.household_id
+WHERE f.recorded_at <= %s
+GROUP BY f.kind
+"""
+
+
+def _family_rows(hub: Agency, days: list[tuple[dt.date, dt.datetime]]) -> list[ReachRow]:
+    """The target groups' rows of the reach table: one query, counting every date at once."""
+    ops = connection.ops
+    date, moment = ops.adapt_datefield_value, ops.adapt_datetimefield_value
+
+    def aggregates(condition: str, condition_params) -> tuple[str, list]:
+        """COUNT(DISTINCT family) in the group, and registered, for each date."""
+        sql, params = [], []
+        for day, day_end in days:
+            in_group, group_params = condition, condition_params(day, day_end)
+            registered = "rg.registered_at <= %s AND (rg.ended_at IS NULL OR rg.ended_at > %s)"
+            sql.append(f"COUNT(DISTINCT CASE WHEN {in_group} THEN mb.household_id END)")
+            sql.append(
+                f"COUNT(DISTINCT CASE WHEN ({in_group}) AND {registered} THEN mb.household_id END)"
+            )
+            params += [*group_params, *group_params, moment(day_end), moment(day_end)]
+        return ", ".join(sql), params
+
+    teenage, teenage_params = aggregates(
+        "pa.date_of_birth > %s AND pa.date_of_birth <= %s",
+        lambda day, _end: [date(_years_before(day, 20)), date(day)],
+    )
+    under_one, under_one_params = aggregates(
+        "((p.kind = %s AND p.date_of_birth > %s AND p.date_of_birth <= %s)"
+        " OR (p.kind = %s AND p.created_at <= %s))",
+        lambda day, end: [
+            PersonKind.CHILD.value,
+            date(_years_before(day, 1)),
+            date(day),
+            PersonKind.UNBORN.value,
+            moment(end),
+        ],
+    )
+    flagged, flagged_params = aggregates(
+        "(f.ended_at IS NULL OR f.ended_at > %s) AND f.recorded_at <= %s",
+        lambda _day, end: [moment(end), moment(end)],
+    )
+    first_day, last_end = days[0][0], days[-1][1]
+    quote = ops.quote_name
+    sql = _FAMILIES_SQL.format(
+        membership=quote(HouseholdMembership._meta.db_table),
+        household=quote(Household._meta.db_table),
+        address=quote(Address._meta.db_table),
+        person=quote(Person._meta.db_table),
+        registration=quote(HubRegistration._meta.db_table),
+        relationship=quote(Relationship._meta.db_table),
+        risk_flag=quote(RiskFlag._meta.db_table),
+        teenage=teenage,
+        under_one=under_one,
+        flagged=flagged,
+    )
+    params = [
+        hub.catchment_id, hub.pk,
+        *teenage_params, RelationshipKind.PARENT.value, date(_years_before(first_day, 20)),
+        *under_one_params, PersonKind.UNBORN.value, PersonKind.CHILD.value,
+        date(_years_before(first_day, 1)),
+        *flagged_params, moment(last_end),
+    ]  # fmt: skip
+    with report_transaction() as cursor:
+        cursor.execute(sql, params)
+        counts = {row[0]: row[1:] for row in cursor.fetchall()}
+
+    def cells(group: str) -> list[ReachCell]:
+        values = counts.get(group) or [0] * (2 * len(days))
+        return [ReachCell(values[2 * i], values[2 * i + 1]) for i in range(len(days))]
+
+    rows = [
+        ReachRow("Families with a teenage parent", "families", cells("teenage")),
+        ReachRow("Families with a child under 1 (or expecting)", "families", cells("under_one")),
+    ]
+    rows += [
+        ReachRow(
+            f"Families where an agency has recorded {kind.label.lower()}", "families", cells(kind)
+        )
+        for kind in RiskFlagKind
+    ]
+    return rows
+
+
 def reach(user, hub: Agency, today: dt.date | None = None) -> tuple[list[dt.date], list[ReachRow]]:
     """Children under 5 and target-group families in the hub's catchment, known to Continuum
     vs registered with the hub, at the end of each of the last four quarters and today.
@@ -241,76 +360,7 @@ def reach(user, hub: Agency, today: dt.date | None = None) -> tuple[list[dt.date
     )
     rows = [ReachRow("Children under 5", "children", cells)]
 
-    # Families living in the catchment now, through a current member.
-    now_in_catchment = {
-        "end_date__isnull": True,
-        "household__address__catchment_id": catchment,
-    }
-    family, registrations = "household_id", "household__hub_registrations"
-    # A parent under 20 of someone in the family.
-    parents = HouseholdMembership.objects.filter(
-        **now_in_catchment,
-        person__relationships_to__kind=RelationshipKind.PARENT,
-        person__relationships_to__ended_at__isnull=True,
-        person__relationships_to__from_person__date_of_birth__gt=_years_before(dates[0], 20),
-    )
-    teenage = [
-        (
-            Q(person__relationships_to__from_person__date_of_birth__gt=_years_before(day, 20))
-            & Q(person__relationships_to__from_person__date_of_birth__lte=day),
-            _registered_at(hub, registrations, day_end),
-        )
-        for day, day_end in days
-    ]
-    rows.append(ReachRow("Families with a teenage parent", "families",
-                         _counts(parents, family, teenage)))  # fmt: skip
-    # A baby under 1, or a baby on the way.
-    babies = HouseholdMembership.objects.filter(
-        Q(person__kind=PersonKind.UNBORN)
-        | Q(person__kind=PersonKind.CHILD, person__date_of_birth__gt=_years_before(dates[0], 1)),
-        **now_in_catchment,
-    )
-    under_one = [
-        (
-            Q(
-                person__kind=PersonKind.CHILD,
-                person__date_of_birth__gt=_years_before(day, 1),
-                person__date_of_birth__lte=day,
-            )
-            | Q(person__kind=PersonKind.UNBORN, person__created_at__lte=day_end),
-            _registered_at(hub, registrations, day_end),
-        )
-        for day, day_end in days
-    ]
-    rows.append(ReachRow("Families with a child under 1 (or expecting)", "families",
-                         _counts(babies, family, under_one)))  # fmt: skip
-    # A risk factor an agency has recorded about someone in the family (every kind at once).
-    flagged = RiskFlag.objects.filter(
-        person__memberships__end_date__isnull=True,
-        person__memberships__household__address__catchment_id=catchment,
-        recorded_at__lte=ends[-1],
-    )
-    kinds = list(RiskFlagKind)
-    cells = _counts(
-        flagged,
-        "person__memberships__household_id",
-        [
-            (
-                Q(kind=kind) & _open_at("recorded_at", "ended_at", day_end),
-                _registered_at(hub, "person__memberships__household__hub_registrations", day_end),
-            )
-            for kind in kinds
-            for _day, day_end in days
-        ],
-    )
-    for i, kind in enumerate(kinds):
-        rows.append(
-            ReachRow(
-                f"Families where an agency has recorded {kind.label.lower()}",
-                "families",
-                cells[i * len(days) : (i + 1) * len(days)],
-            )
-        )
+    rows += _family_rows(hub, days)
     audit_record(actor=user, action=AuditAction.VIEW, object_type="hub_reach", object_id=hub.pk)
     return dates, rows
 

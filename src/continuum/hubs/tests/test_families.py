@@ -14,7 +14,7 @@ from continuum.directory.tests.factories import UserFactory
 from continuum.governance.access import persons_visible_to
 from continuum.governance.models import Involvement, InvolvementSource
 from continuum.hubs import selectors, services
-from continuum.hubs.models import HubRegistration, OutreachEntry, VolunteerProfile
+from continuum.hubs.models import HubRegistration, OutreachEntry, RiskFlag, VolunteerProfile
 from continuum.people.codes import RelationshipKind
 from continuum.people.models import Person
 from continuum.people.tests.factories import AddressFactory, HouseholdFactory, PersonFactory
@@ -378,3 +378,52 @@ def test_coordinator_records_a_volunteers_skills_and_checks(scheme, personas, lo
     assert profile.skills == ["budgeting", "twins"] and profile.postcode_sector == "NB1 4"
     assert login(gujarati).get(url).status_code == 404
     assert login(personas["involved_practitioner"]).get(url).status_code == 404
+
+
+def test_reach_over_time_follows_registrations_and_flags_as_they_start_and_end(
+    agencies, catchment, involved_practitioner, read_only_partner, analyst
+):
+    """Each column counts what was true at the end of that quarter (2026-01-15 is 'today')."""
+    today = dt.date(2026, 1, 15)
+    tz = timezone.get_current_timezone()
+
+    def at(day):
+        return dt.datetime.combine(day, dt.time(12), tzinfo=tz)
+
+    # A baby born on 1 August 2025, registered on 15 October 2025.
+    babies = HouseholdFactory(address=AddressFactory(catchment=catchment))
+    PersonFactory(adult=True, household=babies, move_in_date=dt.date(2020, 1, 1))
+    born = dt.date(2025, 8, 1)
+    PersonFactory(household=babies, date_of_birth=born, move_in_date=born)
+    registration = services.household_register(
+        actor=involved_practitioner, hub=agencies.hub, household=babies, consent_given_by="Mum"
+    )
+    HubRegistration.objects.filter(pk=registration.pk).update(
+        registered_at=at(dt.date(2025, 10, 15))
+    )
+    # Domestic abuse recorded on 1 May 2025, withdrawn on 1 November; the family was registered
+    # from January to 1 July 2025.
+    flagged = HouseholdFactory(address=AddressFactory(catchment=catchment))
+    adult = PersonFactory(adult=True, household=flagged, move_in_date=dt.date(2020, 1, 1))
+    registration = services.household_register(
+        actor=involved_practitioner, hub=agencies.hub, household=flagged, consent_given_by="Dad"
+    )
+    HubRegistration.objects.filter(pk=registration.pk).update(
+        registered_at=at(dt.date(2025, 1, 2)), ended_at=at(dt.date(2025, 7, 1))
+    )
+    flag = services.risk_flag_record(actor=read_only_partner, person=adult, kind="domestic_abuse")
+    services.risk_flag_withdraw(actor=read_only_partner, flag=flag, reason="No longer a concern")
+    RiskFlag.objects.filter(pk=flag.pk).update(
+        recorded_at=at(dt.date(2025, 5, 1)), ended_at=at(dt.date(2025, 11, 1))
+    )
+
+    dates, rows = selectors.reach(analyst, agencies.hub, today=today)
+    assert dates == [dt.date(2025, 3, 31), dt.date(2025, 6, 30), dt.date(2025, 9, 30),
+                     dt.date(2025, 12, 31), today]  # fmt: skip
+    by_label = {row.label: [(c.known, c.registered) for c in row.cells] for row in rows}
+    assert by_label["Children under 5"] == [(0, 0), (0, 0), (1, 0), (1, 1), (1, 1)]
+    assert by_label["Families with a child under 1 (or expecting)"] == by_label["Children under 5"]
+    assert by_label["Families where an agency has recorded domestic abuse"] == [
+        (0, 0), (1, 1), (1, 0), (0, 0), (0, 0),
+    ]  # fmt: skip
+    assert by_label["Families with a teenage parent"] == [(0, 0)] * 5
