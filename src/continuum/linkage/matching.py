@@ -178,6 +178,7 @@ class VersionSource:
     source_record_id: int | None
     record: dict
     given_names: list[str] = field(default_factory=list)  # other given names (known as)
+    features: dict | None = None  # when already derived (`prepare`) with the same parameters
 
 
 def version_sources(person_ids) -> list[VersionSource]:

@@ -36,7 +36,13 @@ def _rows(sources: list[VersionSource], params: dict) -> tuple[list[tuple], list
     versions, keys = [], set()
     for s in sources:
         versions.append(
-            (s.person_id, s.source_record_id, s.record, prepare(s.record, params), schema)
+            (
+                s.person_id,
+                s.source_record_id,
+                s.record,
+                s.features if s.features is not None else prepare(s.record, params),
+                schema,
+            )
         )
         keys.update((s.person_id, key) for key in version_keys(s.record, s.given_names))
     return versions, sorted(keys)

@@ -341,6 +341,8 @@ def _write(job: ImportJob, rows: list[_Row], params: dict) -> None:
             )
         if row.outcome == "review":
             row.candidates = [c for c in row.candidates if real(c.person_id) is not None]
+            if not row.candidates:
+                row.error = "The records it may match earlier in this file were rejected"
     kept = [r for r in rows if not r.error]
     status = {"linked": LinkStatus.AUTOMATIC, "review": LinkStatus.REVIEW,
               "new": LinkStatus.NEW_PERSON}  # fmt: skip
@@ -382,7 +384,10 @@ def _write(job: ImportJob, rows: list[_Row], params: dict) -> None:
                     reason=f"{agency.name} holds a record of this person", started_by=actor)
         for pid in sorted({rec.person_id for rec, _r in linked} - involved)
     )  # fmt: skip
-    features_add([VersionSource(rec.person_id, rec.pk, r.data) for rec, r in linked], params=params)
+    features_add(
+        [VersionSource(rec.person_id, rec.pk, r.data, features=r.features) for rec, r in linked],
+        params=params,
+    )
 
 
 def _update(job: ImportJob, existing: SourceRecord, data: dict) -> str:
