@@ -98,7 +98,7 @@ def _febrl_records(df: pd.DataFrame, source: str) -> list[dict[str, Any]]:
                 "postcode": row["postcode"],
                 "address_line1": street or None,
                 "nhs_number": row["soc_sec_id"],  # identifier, no modulus check (config)
-                "locality": row["suburb"],
+                "town": row["suburb"],
             }
         )
     return out

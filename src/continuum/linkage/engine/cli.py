@@ -7,9 +7,15 @@ leading ``link`` is optional).
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 
 from .batch import link_files
 from .layout import LayoutError
@@ -21,6 +27,13 @@ def _probability(text: str) -> float:
     if not 0.0 < value < 1.0:
         raise argparse.ArgumentTypeError("must be a probability strictly between 0 and 1")
     return value
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """Write a table as CSV (header row; values quoted only where needed) with Arrow's writer."""
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    options = pa_csv.WriteOptions(quoting_style="needed")
+    pa_csv.write_csv(table, path, write_options=options)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -54,6 +67,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--save-model", type=Path, default=None, help="write the trained model JSON here"
     )
+    parser.add_argument(
+        "--report",
+        type=Path,
+        default=None,
+        help="write a JSON summary here (counts and seconds per stage)",
+    )
     return parser  # fmt: skip
 
 
@@ -72,6 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if config.threshold_lower > config.threshold_upper:
         print("error: --threshold-lower must not exceed --threshold-upper", file=sys.stderr)
         return 1
+    started = time.perf_counter()
     model = TrainedModel.load(args.model) if args.model else None
     try:
         result = link_files(args.files, config, model=model)
@@ -80,14 +100,45 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     for err in result.errors:
         print(f"warning: {err}", file=sys.stderr)
+    t_write, c_write = time.perf_counter(), time.process_time()
     out = result.clusters[["source", "record_id", "person_id"]]
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    out.to_csv(args.out, index=False)
+    write_csv(out, args.out)
     if args.review_out:
-        result.review.to_csv(args.review_out, index=False)
+        write_csv(result.review, args.review_out)
     if args.save_model:
         result.model.save(args.save_model)
     n_persons = out["person_id"].nunique()
+    if args.report:
+        finished = time.perf_counter()
+        report = {
+            "records": len(out),
+            "persons": int(n_persons),
+            "pairs_at_or_above_lower": len(result.pairs),
+            "review_pairs": len(result.review),
+            "row_problems": len(result.errors),
+            "model_version": result.model.model_version,
+            "cluster_stats": vars(result.stats),
+            "seconds": {
+                **{
+                    k.removesuffix("_s"): round(v, 2)
+                    for k, v in result.timings.items()
+                    if not k.endswith("_cpu_s")
+                },
+                "write": round(finished - t_write, 2),
+                "total": round(finished - started, 2),
+            },
+            "cpu_seconds": {
+                **{
+                    k.removesuffix("_cpu_s"): round(v, 2)
+                    for k, v in result.timings.items()
+                    if k.endswith("_cpu_s")
+                },
+                "write": round(time.process_time() - c_write, 2),
+                "total": round(time.process_time(), 2),
+            },
+        }
+        args.report.write_text(json.dumps(report, indent=2), "utf-8")
     print(
         f"linked {len(out)} records from {len(args.files)} file(s) into {n_persons} persons; "
         f"{len(result.review)} pairs for review; {len(result.errors)} row problems; "

@@ -133,8 +133,28 @@ def _else(label: str = "all other comparisons") -> Level:
 # ---------------------------------------------------------------------------
 
 
-def given_name_comparison() -> Comparison:
-    """Given name: exact (TF), nickname, JW≥0.92, phonetic, swapped, middle, JW≥0.8, else."""
+#: Given and family names exchanged, each within Jaro-Winkler 0.9 of the other's
+#: (a swap with a typo on either side; the exact swap is its own level).
+SWAP_JW = 0.9
+_SWAP_FUZZY_SQL = (
+    f'jaro_winkler_similarity("given_l", "family_r") >= {SWAP_JW} '
+    f'AND jaro_winkler_similarity("given_r", "family_l") >= {SWAP_JW}'
+)
+
+
+def _swapped_fuzzy(a: Features, b: Features) -> bool:
+    ga, gb, fa, fb = a.get("given"), b.get("given"), a.get("family"), b.get("family")
+    if ga is None or gb is None or fa is None or fb is None:
+        return False
+    return (
+        jellyfish.jaro_winkler_similarity(ga, fb) >= SWAP_JW
+        and jellyfish.jaro_winkler_similarity(gb, fa) >= SWAP_JW
+    )
+
+
+def given_name_comparison(*, swap_with_typo: bool = True) -> Comparison:
+    """Given name: exact (TF), nickname, JW≥0.92, phonetic, swapped (exact, then with a
+    typo), middle, JW≥0.8, else."""
 
     def swapped(a: Features, b: Features) -> bool:
         return _contains(b.get("family_parts"), a.get("given")) and _contains(
@@ -163,6 +183,8 @@ def given_name_comparison() -> Comparison:
                   'list_contains("family_parts_r", "given_l") '
                   'AND list_contains("family_parts_l", "given_r")',
                   swapped),
+            *([Level("swapped with family name, with a typo", _SWAP_FUZZY_SQL, _swapped_fuzzy)]
+              if swap_with_typo else []),
             Level("known by middle name",
                   'list_contains("middle_r", "given_l") OR list_contains("middle_l", "given_r")',
                   middle),
@@ -173,8 +195,9 @@ def given_name_comparison() -> Comparison:
     )  # fmt: skip
 
 
-def family_name_comparison() -> Comparison:
-    """Family name: exact (TF), shared part/previous name, swapped, JW, phonetic, else."""
+def family_name_comparison(*, swap_with_typo: bool = True) -> Comparison:
+    """Family name: exact (TF), shared part/previous name, swapped (exact, then with a typo),
+    JW, phonetic, else."""
     return Comparison(
         "family_name",
         (
@@ -189,6 +212,8 @@ def family_name_comparison() -> Comparison:
                   'AND list_contains("family_parts_l", "given_r")',
                   lambda a, b: _contains(b.get("family_parts"), a.get("given"))
                   and _contains(a.get("family_parts"), b.get("given"))),
+            *([Level("swapped with given name, with a typo", _SWAP_FUZZY_SQL, _swapped_fuzzy)]
+              if swap_with_typo else []),
             Level("jaro-winkler >= 0.92", _jw_sql("family", 0.92), _jw_at_least("family", 0.92)),
             Level("phonetic",
                   '"family_ph1_l" = "family_ph1_r" OR "family_ph2_l" = "family_ph2_r"',
@@ -291,6 +316,21 @@ def address_comparison() -> Comparison:
     )  # fmt: skip
 
 
+def town_comparison() -> Comparison:
+    """Town or locality: exact (TF), JW≥0.90, else."""
+    return Comparison(
+        "town",
+        (
+            Level("null", '"town_l" IS NULL OR "town_r" IS NULL', _either_null("town"),
+                  is_null=True),
+            Level("exact", '"town_l" = "town_r"', _eq("town"), tf_column="town"),
+            Level("jaro-winkler >= 0.90", _jw_sql("town", 0.90), _jw_at_least("town", 0.90)),
+            _else(),
+        ),
+        "Town",
+    )  # fmt: skip
+
+
 def _edit_distance_at_most_one(col: str) -> Predicate:
     def pred(a: Features, b: Features) -> bool:
         va, vb = a.get(col), b.get(col)
@@ -322,12 +362,21 @@ def identifier_comparison(name: str, column: str) -> Comparison:
 
 
 def build_comparisons(
-    *, use_sex: bool = True, use_upn: bool = True, use_address: bool = True
+    *,
+    use_sex: bool = True,
+    use_upn: bool = True,
+    use_address: bool = True,
+    use_town: bool = True,
+    swap_with_typo: bool = True,
 ) -> list[Comparison]:
-    """The engine's comparisons, in a fixed order (the order of the Splink model)."""
+    """The engine's comparisons, in a fixed order (the order of the Splink model).
+
+    ``use_town=False, swap_with_typo=False`` gives the comparisons of engine 1.0.0
+    models (no town comparison, no "swapped, with a typo" name levels).
+    """
     comps: list[Comparison] = [
-        given_name_comparison(),
-        family_name_comparison(),
+        given_name_comparison(swap_with_typo=swap_with_typo),
+        family_name_comparison(swap_with_typo=swap_with_typo),
         date_of_birth_comparison(),
     ]
     if use_sex:
@@ -335,6 +384,8 @@ def build_comparisons(
     comps.append(postcode_comparison())
     if use_address:
         comps.append(address_comparison())
+    if use_town:
+        comps.append(town_comparison())
     comps.append(identifier_comparison("nhs_number", "nhs"))
     if use_upn:
         comps.append(identifier_comparison("upn", "upn"))

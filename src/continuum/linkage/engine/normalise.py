@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, lru_cache
@@ -19,7 +19,8 @@ from importlib import resources
 from typing import Any
 
 import jellyfish
-from stdnum.gb import nhs as stdnum_nhs
+import numpy as np
+import pandas as pd
 from stdnum.gb import upn as stdnum_upn
 
 #: Given names that are placeholders rather than names (unborn or unnamed babies).
@@ -187,7 +188,10 @@ def digits_only(value: Any) -> str:
 def is_valid_nhs_number(value: Any) -> bool:
     """True if the value is a 10-digit NHS number with a correct modulus-11 check digit."""
     digits = digits_only(value)
-    return len(digits) == 10 and stdnum_nhs.is_valid(digits)
+    if len(digits) != 10 or not digits.isascii():
+        return False
+    # stdnum's rule (``stdnum.gb.nhs``): weights 10..1 over all ten digits, sum ≡ 0 (mod 11).
+    return sum(w * int(d) for w, d in zip(range(10, 0, -1), digits, strict=True)) % 11 == 0
 
 
 def nhs_check_digit(first_nine: str) -> int | None:
@@ -251,7 +255,7 @@ FEATURE_COLUMNS: tuple[str, ...] = (
     "given", "given_canon", "given_ph1", "given_ph2", "middle",
     "family", "family_parts", "family_ph1", "family_ph2",
     "dob", "dob_y", "dob_m", "dob_d", "sex",
-    "postcode", "pc_sector", "pc_district", "address",
+    "postcode", "pc_sector", "pc_district", "address", "town",
     "nhs", "upn", "edd", "unborn",
 )  # fmt: skip
 
@@ -289,6 +293,45 @@ def _text(record: Mapping[str, Any], key: str) -> str | None:
     return text or None
 
 
+def _raw(record: Mapping[str, Any], key: str) -> Any:
+    value = record.get(key)
+    if isinstance(value, float) and value != value:  # NaN from pandas
+        return None
+    return value
+
+
+def given_name_parts(value: str | None) -> tuple[str | None, tuple[str, ...], bool]:
+    """(given name, other given-name tokens, is placeholder) of a raw given name."""
+    tokens = name_tokens(value)
+    if is_placeholder_given_name(value):
+        return None, (), True
+    return tokens[0], tuple(tokens[1:]), False
+
+
+def family_name_features(
+    family_raw: str | None, previous: str | None
+) -> tuple[str | None, list[str] | None, str | None, str | None]:
+    """(family name, sorted family-name parts incl. previous names, metaphone, NYSIIS)."""
+    tokens = name_tokens(family_raw)
+    family = " ".join(tokens) or None
+    parts = set(tokens)
+    if previous:
+        for prev in re.split(r"[;|,]", previous):
+            parts.update(name_tokens(prev))
+    ph = phonetic_keys(family.replace(" ", "")) if family else (None, None)
+    return family, sorted(parts) or None, ph[0], ph[1]
+
+
+def given_name_features(
+    given: str | None,
+) -> tuple[list[str] | None, str | None, str | None]:
+    """(canonical names, metaphone, NYSIIS) of a normalised given name."""
+    if not given:
+        return None, None, None
+    ph = phonetic_keys(given)
+    return list(canonical_names(given)), ph[0], ph[1]
+
+
 def prepare_record(
     record: Mapping[str, Any], options: FeatureOptions | None = None
 ) -> dict[str, Any]:
@@ -296,52 +339,160 @@ def prepare_record(
 
     Lists (``given_canon``, ``middle``, ``family_parts``) are sorted lists of
     strings or None, so they serialise identically for DuckDB and JSON.
+    :func:`prepare_columns` derives the same features for a whole table.
     """
     opts = options or FeatureOptions()
-    given_raw = _text(record, "given_name")
-    family_raw = _text(record, "family_name")
-    given_tokens = name_tokens(given_raw)
-    family_tokens = name_tokens(family_raw)
-    placeholder = is_placeholder_given_name(given_raw)
-
-    given = None if placeholder else given_tokens[0]
-    middle = set(given_tokens[1:]) if not placeholder else set()
+    given, given_rest, placeholder = given_name_parts(_text(record, "given_name"))
+    middle = set(given_rest)
     middle.update(name_tokens(_text(record, "middle_names")))
-
-    family = " ".join(family_tokens) or None
-    parts = set(family_tokens)
-    previous = _text(record, "previous_family_names")
-    if previous:
-        for prev in re.split(r"[;|,]", previous):
-            parts.update(name_tokens(prev))
-
+    family, parts, f_ph1, f_ph2 = family_name_features(
+        _text(record, "family_name"), _text(record, "previous_family_names")
+    )
+    canon, g_ph1, g_ph2 = given_name_features(given)
     dob = parse_date(_text(record, "date_of_birth"))
     edd = parse_date(_text(record, "expected_date_of_delivery"))
     pc = normalise_postcode(_text(record, "postcode"), opts.postcode_style)
-    g_ph = phonetic_keys(given) if given else (None, None)
-    f_ph = phonetic_keys(family.replace(" ", "")) if family else (None, None)
 
     return {
         "given": given,
-        "given_canon": list(canonical_names(given)) if given else None,
-        "given_ph1": g_ph[0],
-        "given_ph2": g_ph[1],
+        "given_canon": canon,
+        "given_ph1": g_ph1,
+        "given_ph2": g_ph2,
         "middle": sorted(middle) or None,
         "family": family,
-        "family_parts": sorted(parts) or None,
-        "family_ph1": f_ph[0],
-        "family_ph2": f_ph[1],
+        "family_parts": parts,
+        "family_ph1": f_ph1,
+        "family_ph2": f_ph2,
         "dob": dob.isoformat() if dob else None,
         "dob_y": dob.year if dob else None,
         "dob_m": dob.month if dob else None,
         "dob_d": dob.day if dob else None,
-        "sex": normalise_sex(record.get("sex")),
+        "sex": normalise_sex(_raw(record, "sex")),
         "postcode": pc.full,
         "pc_sector": pc.sector,
         "pc_district": pc.district,
         "address": normalise_address(_text(record, "address_line1")),
-        "nhs": _identifier(record.get("nhs_number"), opts.identifier_check),
+        "town": clean_text(_text(record, "town")) or None,
+        "nhs": _identifier(_raw(record, "nhs_number"), opts.identifier_check),
         "upn": normalise_upn(_text(record, "upn")),
         "edd": edd.isoformat() if edd else None,
         "unborn": bool(placeholder and dob is None and edd is not None),
+    }
+
+
+# ---------------------------------------------------------------------------
+# The same features for a whole table (batch): each function runs once per
+# distinct value, not once per row.
+# ---------------------------------------------------------------------------
+
+
+def _distinct_map(values: Any, fn: Callable[[Any], Any], width: int = 0) -> Any:
+    """Apply ``fn`` to each distinct value of a column; return the row-aligned result.
+
+    ``values``: a sequence with None/NaN for missing (``fn`` gets None for those).
+    With ``width`` > 0, ``fn`` returns a tuple and a list of ``width`` arrays is returned.
+    """
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    results = [fn(u) for u in uniques]
+    results.append(fn(None))  # code -1 (missing) indexes the last entry
+    if not width:
+        table = np.empty(len(results), dtype=object)
+        table[:] = results
+        return table[codes]
+    out = []
+    for k in range(width):
+        table = np.empty(len(results), dtype=object)
+        table[:] = [r[k] for r in results]
+        out.append(table[codes])
+    return out
+
+
+def _clean_cell(value: Any) -> str | None:
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def prepare_columns(
+    table: pd.DataFrame, options: FeatureOptions | None = None
+) -> dict[str, np.ndarray]:
+    """:func:`prepare_record` for every row of a person-extract table, column by column.
+
+    Returns one object array per name in :data:`FEATURE_COLUMNS` (``unborn`` is bool).
+    """
+    opts = options or FeatureOptions()
+    n = len(table)
+
+    def col(name: str) -> np.ndarray:
+        if name not in table.columns:
+            return np.full(n, None, dtype=object)
+        return _distinct_map(table[name].to_numpy(dtype=object), _clean_cell)
+
+    given, given_rest, placeholder = _distinct_map(col("given_name"), given_name_parts, 3)
+    middle_tokens = _distinct_map(col("middle_names"), lambda v: tuple(name_tokens(v)))
+    middle = np.empty(n, dtype=object)
+    middle[:] = [
+        (sorted(set(a) | set(b)) or None) if (a or b) else None
+        for a, b in zip(given_rest, middle_tokens, strict=True)
+    ]
+    family_raw, previous = col("family_name"), col("previous_family_names")
+    if any(p is not None for p in previous):
+        keys = pd.Series(list(zip(family_raw, previous, strict=True)), dtype=object)
+        family, parts, f_ph1, f_ph2 = _distinct_map(
+            keys, lambda k: family_name_features(*(k or (None, None))), 4
+        )
+    else:
+        family, parts, f_ph1, f_ph2 = _distinct_map(
+            family_raw, lambda v: family_name_features(v, None), 4
+        )
+    canon, g_ph1, g_ph2 = _distinct_map(given, given_name_features, 3)
+
+    def date_parts(value: Any) -> tuple[Any, ...]:
+        d = parse_date(value)
+        return (d.isoformat(), d.year, d.month, d.day) if d else (None, None, None, None)
+
+    dob, dob_y, dob_m, dob_d = _distinct_map(col("date_of_birth"), date_parts, 4)
+    edd = _distinct_map(col("expected_date_of_delivery"), lambda v: date_parts(v)[0])
+
+    def postcode(value: Any) -> tuple[str | None, str | None, str | None]:
+        pc = normalise_postcode(value, opts.postcode_style)
+        return pc.full, pc.sector, pc.district
+
+    pc_full, pc_sector, pc_district = _distinct_map(col("postcode"), postcode, 3)
+    raw_sex = table["sex"].to_numpy(dtype=object) if "sex" in table.columns else col("sex")
+    raw_nhs = (
+        table["nhs_number"].to_numpy(dtype=object)
+        if "nhs_number" in table.columns
+        else col("nhs_number")
+    )
+    unborn = (
+        placeholder.astype(bool)
+        & pd.isna(pd.Series(dob, dtype=object)).to_numpy()
+        & pd.notna(pd.Series(edd, dtype=object)).to_numpy()
+    )
+    return {
+        "given": given,
+        "given_canon": canon,
+        "given_ph1": g_ph1,
+        "given_ph2": g_ph2,
+        "middle": middle,
+        "family": family,
+        "family_parts": parts,
+        "family_ph1": f_ph1,
+        "family_ph2": f_ph2,
+        "dob": dob,
+        "dob_y": dob_y,
+        "dob_m": dob_m,
+        "dob_d": dob_d,
+        "sex": _distinct_map(raw_sex, normalise_sex),
+        "postcode": pc_full,
+        "pc_sector": pc_sector,
+        "pc_district": pc_district,
+        "address": _distinct_map(col("address_line1"), normalise_address),
+        "town": _distinct_map(col("town"), lambda v: clean_text(v) or None),
+        "nhs": _distinct_map(raw_nhs, lambda v: _identifier(v, opts.identifier_check)),
+        "upn": _distinct_map(col("upn"), normalise_upn),
+        "edd": edd,
+        "unborn": unborn,
     }

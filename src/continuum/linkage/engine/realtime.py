@@ -42,17 +42,33 @@ def _options(params: Params) -> FeatureOptions:
 
 
 @cache
-def _comparisons(use_sex: bool, use_upn: bool, use_address: bool) -> list[Comparison]:
-    return build_comparisons(use_sex=use_sex, use_upn=use_upn, use_address=use_address)
+def _comparisons(
+    use_sex: bool, use_upn: bool, use_address: bool, use_town: bool, swap_with_typo: bool
+) -> list[Comparison]:
+    return build_comparisons(
+        use_sex=use_sex,
+        use_upn=use_upn,
+        use_address=use_address,
+        use_town=use_town,
+        swap_with_typo=swap_with_typo,
+    )
 
 
 def comparisons_for(params: Params) -> list[Comparison]:
-    """The comparison definitions that match a params dict."""
+    """The comparison definitions that match a params dict.
+
+    Models stored by engine 1.0.0 (before the town comparison and the "swapped,
+    with a typo" name levels) keep scoring with the comparisons they were
+    trained with.
+    """
     cfg = params.get("config", {})
+    legacy = params.get("engine_version", "1.0.0") == "1.0.0"
     return _comparisons(
         bool(cfg.get("use_sex", True)),
         bool(cfg.get("use_upn", True)),
         bool(cfg.get("use_address", True)),
+        bool(cfg.get("use_town", True)) and not legacy,
+        not legacy,
     )
 
 

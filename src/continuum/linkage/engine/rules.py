@@ -37,7 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from jellyfish import damerau_levenshtein_distance
@@ -48,7 +48,7 @@ from .comparisons import (
     date_of_birth_comparison,
     given_name_comparison,
 )
-from .normalise import canonical_names, nickname_table, phonetic_keys
+from .normalise import canonical_names, given_name_features, nickname_table, phonetic_keys
 
 _GIVEN = given_name_comparison()
 _DOB = date_of_birth_comparison()
@@ -65,9 +65,42 @@ def _days_apart(a: str | None, b: str | None) -> int | None:
     return abs((date.fromisoformat(a) - date.fromisoformat(b)).days)
 
 
+#: Given-name levels that depend on the two given names alone (they come before
+#: the levels that look at family and middle names).
+NAME_ONLY_LEVELS = frozenset({"exact", "nickname/diminutive", "jaro-winkler >= 0.92", "phonetic"})
+
+
+@lru_cache(maxsize=500_000)
+def given_level_by_name(a: str, b: str) -> str | None:
+    """The given-name level of two given names if it depends on the names alone, else None."""
+    label = _GIVEN_LABELS[_GIVEN.level_of(given_features(a), given_features(b))]
+    return label if label in NAME_ONLY_LEVELS else None
+
+
 def given_name_level(a: Features, b: Features) -> str:
     """Label of the given-name comparison level for two prepared records."""
-    return _GIVEN_LABELS[_GIVEN.level_of(dict(a), dict(b))]
+    ga, gb = a.get("given"), b.get("given")
+    if ga is not None and gb is not None:
+        label = given_level_by_name(ga, gb)
+        if label is not None:
+            return label
+    return _GIVEN_LABELS[_GIVEN.level_of(a, b)]
+
+
+@lru_cache(maxsize=100_000)
+def given_features(given: str) -> dict[str, Any]:
+    """The given-name features of a normalised given name alone (no family name)."""
+    canon, ph1, ph2 = given_name_features(given)
+    return {"given": given, "given_canon": canon, "given_ph1": ph1, "given_ph2": ph2}
+
+
+@lru_cache(maxsize=500_000)
+def dob_far_apart(a: str, b: str) -> bool:
+    """True if two ISO dates of birth are at the "far apart" level (the DOB hard rule)."""
+    fa, fb = (
+        {"dob": d, "dob_y": int(d[:4]), "dob_m": int(d[5:7]), "dob_d": int(d[8:10])} for d in (a, b)
+    )
+    return _DOB_LABELS[_DOB.level_of(fa, fb)] == DOB_FAR_APART
 
 
 @cache
@@ -156,7 +189,7 @@ def hard_conflict(
         and not same_identifier
         and a.get("dob")
         and b.get("dob")
-        and _DOB_LABELS[_DOB.level_of(dict(a), dict(b))] == DOB_FAR_APART
+        and dob_far_apart(a["dob"], b["dob"])
     ):
         return "dates of birth far apart"
     for u, other in ((a, b), (b, a)):

@@ -161,6 +161,27 @@ def test_date_of_birth_levels(params: dict[str, Any]) -> None:
     assert dob("") == "null"
 
 
+def test_swap_with_a_typo_and_town_levels(params: dict[str, Any]) -> None:
+    a = rec(given_name="Isabella", family_name="Ctercteko")
+    swapped = levels(a, rec(given_name="Ctercteko", family_name="Isabela"), params)
+    assert swapped["given_name"] == "swapped with family name, with a typo"
+    assert swapped["family_name"] == "swapped with given name, with a typo"
+    town = rec(town="Northbrook")
+    assert levels(town, rec(town="NORTHBROOK "), params)["town"] == "exact"
+    assert levels(town, rec(town="Northbrok"), params)["town"] == "jaro-winkler >= 0.90"
+    assert levels(town, rec(town="Leeds"), params)["town"] == "all other comparisons"
+    assert levels(town, rec(), params)["town"] == "null"
+
+
+def test_models_of_engine_1_0_keep_their_comparisons(params: dict[str, Any]) -> None:
+    from continuum.linkage.engine.realtime import comparisons_for
+
+    legacy = comparisons_for({**params, "engine_version": "1.0.0"})
+    assert "town" not in [c.name for c in legacy]
+    assert len(legacy[0].levels) == len(comparisons_for(params)[0].levels) - 1
+    assert "town" in [c.name for c in comparisons_for(params)]
+
+
 def test_postcode_and_identifier_levels(params: dict[str, Any]) -> None:
     a = rec(postcode="NB1 2AB", nhs_number=VALID_NHS)
 
@@ -258,7 +279,85 @@ def test_save_and_load(tmp_path: Path, trained: tuple[TrainedModel, Any]) -> Non
     assert loaded.params["comparisons"] == model.params["comparisons"]
 
 
+def test_table_preparation_matches_record_preparation(dataset: synthetic.Dataset) -> None:
+    unborn = rec(
+        record_id="t2",
+        given_name="Baby",
+        date_of_birth="",
+        expected_date_of_delivery="2025-01-01",
+        previous_family_names="Khan; Ali",
+    )
+    records = [*dataset.records()[:3000], rec(record_id="t1", town=" Leeds ", sex="female"), unborn]
+    frame = prepare_frame([{**r, "source": r.get("source", "x")} for r in records])
+    for record, row in zip(records, frame.to_dict("records"), strict=True):
+        expected = prepare_record(record)
+        assert {k: row[k] for k in expected} == expected
+
+
 # -- layout reader ------------------------------------------------------------
+
+
+def _read_row_by_row(path: Path) -> tuple[list[dict[str, Any]], list[str]]:
+    """The reader's rules applied one row at a time with ``validate_row``."""
+    from continuum.linkage.engine.layout import ALL_COLUMNS, _cell, validate_row
+
+    with path.open(newline="", encoding="utf-8-sig") as fh:
+        header, *body = list(csv.reader(fh))
+    index = {h.strip().lower(): i for i, h in enumerate(header) if h.strip().lower() in ALL_COLUMNS}
+    rows, errors, seen = [], [], set()
+    for offset, values in enumerate(body):
+        if not any(_cell(v) for v in values):
+            continue
+        raw = {c: _cell(values[i]) if i < len(values) else None for c, i in index.items()}
+        row, errs = validate_row(raw, offset + 2, path.stem)
+        errors.extend(str(e) for e in errs)
+        if row is None:
+            continue
+        if row["record_id"] in seen:
+            errors.append(f"{path.stem}: row {offset + 2}, record_id: duplicate")
+            continue
+        seen.add(row["record_id"])
+        rows.append(row)
+    return rows, errors
+
+
+def test_reader_matches_row_by_row_validation(tmp_path: Path) -> None:
+    import random
+
+    rng = random.Random(5)
+    choices = {
+        "record_id": ["1", "2", "3", "", " 4 ", "5", "6", "7"],
+        "given_name": ["Ann", "", "Baby", "Zoë"],
+        "middle_names": ["", "May"],
+        "family_name": ["Smith", "", " Jones ", "Khan"],
+        "date_of_birth": ["2001-02-03", "03/02/2001", "", "bad", "1850-01-01", "20010203"],
+        "sex": ["M", "f", "", "Q", "male"],
+        "postcode": ["NB1 2AB", ""],
+        "address_line1": ["1 Road", ""],
+        "nhs_number": ["", VALID_NHS, "943 476 5919", "123", INVALID_NHS, "943-476-5919"],
+        "upn": ["", "B801200005001", "A801200005001"],
+        "expected_date_of_delivery": ["", "2026-01-01", "nope"],
+        "town": ["", "Leeds"],
+        "notes": ["", "x"],
+    }
+    header = list(choices)
+    rng.shuffle(header)
+    path = tmp_path / "mixed.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(header)
+        for _ in range(600):
+            row = [rng.choice(choices[h]) for h in header]
+            if rng.random() < 0.03:
+                row = [""] * len(header)
+            elif rng.random() < 0.03:
+                row = row[:4]
+            writer.writerow(row)
+    expected_rows, expected_errors = _read_row_by_row(path)
+    result = read_extract(path)
+    assert result.rows == expected_rows
+    assert [str(e) for e in result.errors] == expected_errors
+    assert len(result.rows) > 5 and len(result.errors) > 100
 
 
 def test_reader_reports_bad_rows(tmp_path: Path) -> None:
@@ -312,6 +411,33 @@ def test_batch_links_and_keeps_twins_apart(
         persons_a = {person[u] for u in by_pid.get(a, [])}
         persons_b = {person[u] for u in by_pid.get(b, [])}
         assert not persons_a & persons_b, (a, b)
+
+
+def test_clustering_splits_only_components_with_a_conflict() -> None:
+    import pandas as pd
+
+    from continuum.linkage.engine.cluster import cluster_records
+
+    records = [
+        rec(record_id="a1", given_name="Elizabeth"), rec(record_id="a2", given_name="Liz"),
+        rec(record_id="a3", given_name="Beth", date_of_birth="2015-04-03"),
+        rec(record_id="t1", given_name="Olivia", family_name="Moss"),
+        rec(record_id="t2", given_name="Amelia", family_name="Moss"),
+        rec(record_id="t3", given_name="", family_name="Moss"),  # fits either twin
+    ]  # fmt: skip
+    frame = prepare_frame([{**r, "source": "s"} for r in records])
+    pairs = pd.DataFrame(
+        [("s:a1", "s:a2", 20.0), ("s:a2", "s:a3", 15.0),
+         ("s:t1", "s:t3", 9.0), ("s:t2", "s:t3", 12.0)],
+        columns=["uid_l", "uid_r", "match_weight"],
+    )  # fmt: skip
+    pairs["match_probability"] = 0.999
+    clusters, stats = cluster_records(frame, pairs, LinkageConfig())
+    person = dict(zip(clusters["uid"], clusters["person_id"], strict=True))
+    assert person["s:a1"] == person["s:a2"] == person["s:a3"]
+    # the stronger link (t2-t3) wins; Olivia cannot then join a group holding Amelia
+    assert person["s:t2"] == person["s:t3"] != person["s:t1"]
+    assert stats.model_links_refused == 1 and stats.model_links_used == 3
 
 
 def test_cli_end_to_end(tmp_path: Path) -> None:
