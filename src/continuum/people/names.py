@@ -35,12 +35,9 @@ def similarity(a: str, b: str) -> float:
     if not a or not b:
         return 0.0
     score = jellyfish.jaro_winkler_similarity(a, b)
-    if (
-        score < _ONE_SLIP
-        and a[0] == b[0]
-        and abs(len(a) - len(b)) <= 1
-        and jellyfish.damerau_levenshtein_distance(a, b) == 1
-    ):
+    if score >= _ONE_SLIP or a[0] != b[0]:
+        return score
+    if abs(len(a) - len(b)) <= 1 and jellyfish.damerau_levenshtein_distance(a, b) == 1:
         return _ONE_SLIP
     return score
 

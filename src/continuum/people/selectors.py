@@ -69,9 +69,31 @@ def _name_parts(name: str) -> tuple[str, str]:
 
 
 _NAME_SIMILAR = 0.8  # a person whose best name scores no more than this is not a hit
-# With a given and a family name typed, each must itself be similar: an exact family name does
-# not carry an unrelated given name (Oliver Smith is not Alice Smith).
-_PART_SIMILAR = 0.8
+# With a given and a family name typed, each must itself be similar, so that an exact family
+# name does not carry an unrelated given name (Oliver Smith is not Alice Smith): above
+# _PART_SIMILAR (one slip scores 0.9, see names.similarity), or above _NEAR_SIMILAR when the
+# other is exact (Sean/Shaun Smith, Mohammed/Muhammad Khan).
+_PART_SIMILAR = 0.85
+_NEAR_SIMILAR = 0.8
+_EXACT = 0.98
+
+
+def _parts_similar(a: float, b: float) -> bool:
+    low, high = min(a, b), max(a, b)
+    return low > _PART_SIMILAR or (low > _NEAR_SIMILAR and high > _EXACT)
+
+
+def _other_part_bar(score: float) -> float | None:
+    """What the other part must score above, given one part's score (None: nothing will do)."""
+    if score > _EXACT:
+        return _NEAR_SIMILAR
+    if score > _PART_SIMILAR:
+        return _PART_SIMILAR
+    if score > _NEAR_SIMILAR:
+        return _EXACT
+    return None
+
+
 _LENGTH_WINDOW = 3  # a misspelt word is rarely more than a letter or two longer or shorter
 
 
@@ -84,11 +106,11 @@ def _name_similarity(names: Iterable[tuple[str, str]], given: str, family: str) 
             best = max(best, fam, similarity(family, given_norm))
             continue
         giv = similarity(given, given_norm)
-        if min(fam, giv) > _PART_SIMILAR:
+        if _parts_similar(fam, giv):
             best = max(best, (fam + giv) / 2)
         # first and last names swapped ("Smith John")
         fam_as_given, giv_as_family = similarity(family, given_norm), similarity(given, family_norm)
-        if min(fam_as_given, giv_as_family) > _PART_SIMILAR:
+        if _parts_similar(fam_as_given, giv_as_family):
             best = max(best, (fam_as_given + giv_as_family) / 2 * 0.95)
     return best
 
@@ -136,17 +158,15 @@ def _similar_names(given: str, family: str) -> Q | None:
         def above(bar: float) -> list[str]:
             return [t for s, t in itertools.takewhile(lambda item: item[0] > bar, giv)]
 
-        floor = _PART_SIMILAR - slack
         for f, f_score in fam.items():
-            if f_score > floor:
-                bar = max(floor, 2 * _NAME_SIMILAR - f_score - slack)
-                by_family.setdefault(f, set()).update(above(bar))
-        # names typed the other way round ("Smith John"): scored at 0.95
-        limit = 2 * _NAME_SIMILAR / 0.95
+            bar = _other_part_bar(f_score + slack)
+            if bar is not None:
+                by_family.setdefault(f, set()).update(above(bar - slack))
+        # names typed the other way round ("Smith John")
         for g in tokens:
-            g_score = similarity(family, g)
-            if g_score > floor:
-                for f in above(max(floor, limit - g_score - slack)):
+            bar = _other_part_bar(similarity(family, g) + slack)
+            if bar is not None:
+                for f in above(bar - slack):
                     by_family.setdefault(f, set()).add(g)
     else:  # one word: it may be either name
         by_family = {f: set() for f, s in fam.items() if s > _NAME_SIMILAR - slack}
@@ -177,7 +197,7 @@ def _score_values(
     if family:
         best = _name_similarity(names, given, family)
         score += best * 2
-        if best > 0.98:
+        if best > _EXACT:
             reasons.append("name matches")
         elif best > _NAME_SIMILAR:
             reasons.append("name is similar")

@@ -155,3 +155,10 @@ def test_new_names_join_the_search_vocabulary(family, involved_practitioner, log
     assert NameToken.objects.filter(token="okonjo", initial="o", length=6).exists()
     assert _ids(involved_practitioner, name="Kerry Okonjo")[0] == family.mother.pk
     assert family.mother.pk in _ids(involved_practitioner, name="Kerry Okonjp")
+
+
+def test_another_spelling_of_one_name_beside_the_other_exact(front_door_worker):
+    shaun = PersonFactory(given_name="Shaun", family_name="Okafor")
+    assert _ids(front_door_worker, name="Sean Okafor") == [shaun.pk]
+    # but a near miss in both names is not a hit
+    assert _ids(front_door_worker, name="Sean Okafur") == []
