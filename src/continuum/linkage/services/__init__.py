@@ -145,14 +145,21 @@ def merge_blockers(kept: Person, merged: Person) -> list[str]:
     return reasons
 
 
-def _person_relations():
-    """Every foreign key to Person in the project, except bookkeeping that must not move."""
-    skip = {("people", "Person"), ("linkage", "Merge")}
-    for relation in Person._meta.related_objects:
+# Rows that point at a person but must not move with a merge: the Person table itself
+# (merged_into), the Merge records, and the derived match features, which
+# features_refresh rebuilds for both people after a merge or its undo.
+MERGE_SKIP = {"people.Person", "linkage.Merge", "linkage.MatchVersion", "linkage.MatchKey"}
+
+
+def person_relations():
+    """Every foreign key to Person in the project that a merge moves, hidden ones included
+    (``related_name="+"``) and the join tables of many-to-many fields, so no app's rows are
+    left on the merged record."""
+    for relation in Person._meta.get_fields(include_hidden=True):
+        if not relation.is_relation or relation.concrete or relation.many_to_many:
+            continue  # many-to-many: its join table's own foreign key is yielded instead
         model = relation.related_model
-        if (model._meta.app_label, model.__name__) in skip:
-            continue
-        if relation.many_to_many or not relation.field.concrete:
+        if model._meta.label in MERGE_SKIP or not relation.field.concrete:
             continue
         yield model, relation.field
 
@@ -177,7 +184,7 @@ def person_merge(*, actor, kept: Person, merged: Person, reason: str) -> Merge:
     if blockers:
         raise ValidationError(blockers)
     moved = []
-    for model, fk in _person_relations():
+    for model, fk in person_relations():
         for row in model.objects.filter(**{fk.attname: merged.pk}).order_by("pk"):
             extra = _extra_changes(model, row)
             old = {fk.attname: merged.pk, **{k: getattr(row, k) for k in extra}}
