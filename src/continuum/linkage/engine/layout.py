@@ -41,7 +41,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .normalise import digits_only, is_valid_nhs_number, normalise_upn, parse_date
+from .normalise import (
+    digits_only,
+    factorize,
+    is_valid_nhs_number,
+    nhs_digits_and_validity,
+    normalise_upn,
+    parse_date,
+)
 
 LAYOUT_NAME = "person-extract"
 LAYOUT_VERSION = 1
@@ -224,9 +231,7 @@ def _read_columns(p: Path) -> tuple[list[str], list[np.ndarray], list[list[Any]]
 
 def _distinct(values: Any, fn: Any) -> np.ndarray:
     """``fn`` applied to every value, computed once per distinct value (object array)."""
-    arr = np.empty(len(values), dtype=object)
-    arr[:] = values
-    codes, uniques = pd.factorize(arr, use_na_sentinel=True)
+    codes, uniques = factorize(values)
     table = np.empty(len(uniques) + 1, dtype=object)
     table[:] = [*(fn(u) for u in uniques), fn(None)]  # code -1 (missing) is the last
     return table[codes]
@@ -320,17 +325,21 @@ def read_extract_table(
     err(np.flatnonzero(keep & sex_bad), 5, "sex", lambda k: f"unrecognised value {sex[k]!r}")
     sex[sex_bad] = None
 
-    def check_nhs(value: str | None) -> tuple[str | None, str | None]:
-        if value is None:
-            return None, None
-        digits = digits_only(value)
-        if len(digits) != 10 or not set(value) <= set("0123456789 -"):
-            return None, f"not 10 digits: {value!r}"
-        if not is_valid_nhs_number(digits):
-            return digits, "fails the modulus 11 check (kept, not compared)"
-        return digits, None
-
-    nhs_checked = _distinct(cols["nhs_number"], check_nhs)
+    nhs_codes, nhs_values = factorize(cols["nhs_number"])
+    nhs_digits, nhs_valid = nhs_digits_and_validity(nhs_values)
+    allowed = set("0123456789 -")
+    checked_values: list[tuple[str | None, str | None]] = []
+    for value, digits, valid in zip(nhs_values, nhs_digits, nhs_valid, strict=True):
+        if len(digits) != 10 or not set(value) <= allowed:
+            checked_values.append((None, f"not 10 digits: {value!r}"))
+        elif not valid:
+            checked_values.append((digits, "fails the modulus 11 check (kept, not compared)"))
+        else:
+            checked_values.append((digits, None))
+    checked_values.append((None, None))  # missing (code -1)
+    nhs_table = np.empty(len(checked_values), dtype=object)
+    nhs_table[:] = checked_values
+    nhs_checked = nhs_table[nhs_codes]
     nhs_bad = np.array([c[1] is not None for c in nhs_checked], dtype=bool)
     err(np.flatnonzero(keep & nhs_bad), 6, "nhs_number", lambda k: nhs_checked[k][1])
     cols["nhs_number"] = np.array([c[0] for c in nhs_checked] or [], dtype=object)

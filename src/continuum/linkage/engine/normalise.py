@@ -21,6 +21,8 @@ from typing import Any
 import jellyfish
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from stdnum.gb import upn as stdnum_upn
 
 #: Given names that are placeholders rather than names (unborn or unnamed babies).
@@ -386,13 +388,52 @@ def prepare_record(
 # ---------------------------------------------------------------------------
 
 
+def factorize(values: Any) -> tuple[np.ndarray, list[Any]]:
+    """(code per value, distinct values); missing values (None/NaN) get code -1.
+
+    Text columns are encoded by Arrow (much faster than hashing Python objects);
+    anything else by pandas.
+    """
+    arr = np.empty(len(values), dtype=object)
+    arr[:] = values
+    try:
+        encoded = pc.dictionary_encode(pa.array(arr, type=pa.string(), from_pandas=True))
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        codes, uniques = pd.factorize(pd.Series(arr, dtype=object), use_na_sentinel=True)
+        return codes, list(uniques)
+    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return codes, encoded.dictionary.to_pylist()
+
+
+def nhs_digits_and_validity(texts: list[str]) -> tuple[list[str], np.ndarray]:
+    """For many texts at once: their digits, and whether each is a valid NHS number
+    (:func:`is_valid_nhs_number`, vectorised)."""
+    digits = [digits_only(t) for t in texts]
+    shaped = np.array([len(d) == 10 and d.isascii() for d in digits], dtype=bool)
+    valid = shaped.copy()
+    if shaped.any():
+        joined = "".join(d for d, ok in zip(digits, shaped, strict=True) if ok).encode()
+        matrix = np.frombuffer(joined, dtype=np.uint8).reshape(-1, 10).astype(np.int64) - 48
+        valid[shaped] = (matrix @ np.arange(10, 0, -1)) % 11 == 0
+    return digits, valid
+
+
+def _nhs_column(values: Any) -> np.ndarray:
+    """``_identifier(value, "nhs")`` for a whole column."""
+    codes, uniques = factorize(values)
+    digits, valid = nhs_digits_and_validity([str(u) for u in uniques])
+    table = np.empty(len(uniques) + 1, dtype=object)
+    table[:] = [*(d if ok else None for d, ok in zip(digits, valid, strict=True)), None]
+    return table[codes]
+
+
 def _distinct_map(values: Any, fn: Callable[[Any], Any], width: int = 0) -> Any:
     """Apply ``fn`` to each distinct value of a column; return the row-aligned result.
 
     ``values``: a sequence with None/NaN for missing (``fn`` gets None for those).
     With ``width`` > 0, ``fn`` returns a tuple and a list of ``width`` arrays is returned.
     """
-    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    codes, uniques = factorize(values)
     results = [fn(u) for u in uniques]
     results.append(fn(None))  # code -1 (missing) indexes the last entry
     if not width:
@@ -491,7 +532,11 @@ def prepare_columns(
         "pc_district": pc_district,
         "address": _distinct_map(col("address_line1"), normalise_address),
         "town": _distinct_map(col("town"), lambda v: clean_text(v) or None),
-        "nhs": _distinct_map(raw_nhs, lambda v: _identifier(v, opts.identifier_check)),
+        "nhs": (
+            _nhs_column(raw_nhs)
+            if opts.identifier_check == "nhs"
+            else _distinct_map(raw_nhs, lambda v: _identifier(v, opts.identifier_check))
+        ),
         "upn": _distinct_map(col("upn"), normalise_upn),
         "edd": edd,
         "unborn": unborn,
