@@ -101,16 +101,37 @@ def _options_key(params: dict) -> tuple:
     return (cfg.get("identifier_check", "nhs"), cfg.get("postcode_style", "uk"))
 
 
+#: Records whose derived features fingerprint the engine's normalisation: accents, hyphens,
+#: apostrophes, placeholders, nicknames, middle and previous names, date formats, postcodes,
+#: address abbreviations, identifiers valid and not.
+_PROBES = (
+    {"given_name": "Zoë Lizzie", "middle_names": "Anne-Marie", "family_name": "O'Brien-Smith",
+     "date_of_birth": "2019-03-04", "sex": "F", "postcode": "nb1 4qt",
+     "address_line1": "12a Mill Road", "town": "Northbrook", "nhs_number": "943 476 5919",
+     "upn": "B801200005001", "previous_family_names": "Jones; MacDonald"},
+    {"given_name": "Baby", "family_name": "Kowalski", "expected_date_of_delivery": "01/05/2026",
+     "postcode": "SW1A1AA", "address_line1": "Flat 3, 41 St. John's Avenue", "sex": "U",
+     "nhs_number": "1234567890", "upn": "X"},
+    {"given_name": "Jayden", "middle_names": "Lee", "family_name": "Smith",
+     "date_of_birth": "04/03/2021", "sex": "male", "postcode": "NB15 3DT",
+     "address_line1": "3 Station Road", "nhs_number": "4010232137"},
+    {"given_name": "Bill", "family_name": "Ahmed", "date_of_birth": "20190304", "sex": "2",
+     "postcode": "2000", "address_line1": "1 North Street West"},
+)  # fmt: skip
+
+
 @cache
 def _schema_for(options: tuple) -> str:
-    """Fingerprint of how stored features were derived: the engine's normalisation code and
-    nickname table, its feature columns and the model's feature options. Stored features
-    with another fingerprint are derived again from their record when read."""
+    """Fingerprint of how stored features are derived: the features the engine derives from a
+    few probe records (so a change to its normalisation shows, a cosmetic edit does not), its
+    nickname table and feature columns, and the model's feature options. Stored features with
+    another fingerprint are derived again from their record when read."""
     digest = hashlib.sha1(usedforsecurity=False)
-    folder = Path(engine_normalise.__file__).parent
-    for name in ("normalise.py", "nicknames.csv"):
-        digest.update((folder / name).read_bytes())
-    digest.update(repr((engine_normalise.FEATURE_COLUMNS, options, KEYS_VERSION)).encode())
+    digest.update(Path(engine_normalise.__file__).with_name("nicknames.csv").read_bytes())
+    params = {"config": {"identifier_check": options[0], "postcode_style": options[1]}}
+    probes = [prepare(p, params) for p in _PROBES]
+    digest.update(json.dumps([engine_normalise.FEATURE_COLUMNS, probes, options, KEYS_VERSION],
+                             sort_keys=True, default=str).encode())  # fmt: skip
     return digest.hexdigest()[:16]
 
 
@@ -394,6 +415,15 @@ def _where_in(column: str, values: list) -> tuple[str, list]:
     return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
 
 
+def _capped_people_sql(where: str) -> str:
+    """People with each key matched by `where` (at most KEY_CAP per key, lowest ids first)."""
+    return (
+        f"SELECT key, person_id FROM (SELECT key, person_id, ROW_NUMBER() OVER "
+        f"(PARTITION BY key ORDER BY person_id) AS rank "
+        f"FROM {MatchKey._meta.db_table} WHERE {where}) AS ranked WHERE rank <= %s"
+    )
+
+
 def people_by_key(keys) -> dict[str, list[int]]:
     """The people (at most KEY_CAP, lowest ids first) who have each key."""
     found: dict[str, list[int]] = {}
@@ -401,45 +431,55 @@ def people_by_key(keys) -> dict[str, list[int]]:
     with connection.cursor() as cursor:
         for chunk in _in_chunks(keys):
             where, args = _where_in("key", chunk)
-            cursor.execute(
-                f"SELECT key, person_id FROM (SELECT key, person_id, ROW_NUMBER() OVER "
-                f"(PARTITION BY key ORDER BY person_id) AS rank "
-                f"FROM {MatchKey._meta.db_table} WHERE {where}) AS ranked WHERE rank <= %s",
-                [*args, KEY_CAP],
-            )
+            cursor.execute(_capped_people_sql(where), [*args, KEY_CAP])
             for key, person_id in cursor.fetchall():
                 found.setdefault(key, []).append(person_id)
     return found
 
 
-def stored_versions(person_ids, params: dict) -> dict[int, list[Version]]:
-    """The stored versions of these people (own record first), with features derived again
-    from the record where they were stored by other normalisation code."""
+def _read_versions(where: str, args: list, params: dict) -> dict[int, list[Version]]:
     schema = feature_schema(params)
     out: dict[int, list[Version]] = {}
-    stale: list[tuple[Version, str]] = []
-    ids = sorted(set(person_ids))
-    table = MatchVersion._meta.db_table
+    stale: list[tuple[Version, dict]] = []
     with connection.cursor() as cursor:
-        for chunk in _in_chunks(ids):
-            where, args = _where_in("person_id", chunk)
-            cursor.execute(
-                f"SELECT person_id, source_record_id, schema = %s, "
-                f"CASE WHEN schema = %s THEN features ELSE record END "
-                f"FROM {table} WHERE {where}",
-                [schema, schema, *args],
-            )
-            for person_id, source_id, current, data in cursor.fetchall():
-                value = json.loads(data) if isinstance(data, str) else data
-                version = Version(person_id, source_id, value if current else {})
-                if not current:
-                    stale.append((version, value))
-                out.setdefault(person_id, []).append(version)
+        cursor.execute(
+            f"SELECT person_id, source_record_id, schema = %s, "
+            f"CASE WHEN schema = %s THEN features ELSE record END "
+            f"FROM {MatchVersion._meta.db_table} WHERE {where}",
+            [schema, schema, *args],
+        )
+        for person_id, source_id, current, data in cursor.fetchall():
+            value = json.loads(data) if isinstance(data, str) else data
+            version = Version(person_id, source_id, value if current else {})
+            if not current:
+                stale.append((version, value))
+            out.setdefault(person_id, []).append(version)
     for version, record in stale:
         version.features = prepare(record, params)
     for versions in out.values():
         versions.sort(key=lambda v: (v.source_record_id is not None, v.source_record_id or 0))
     return out
+
+
+def stored_versions(person_ids, params: dict) -> dict[int, list[Version]]:
+    """The stored versions of these people (own record first), with features derived again
+    from the record where they were stored by other normalisation code."""
+    out: dict[int, list[Version]] = {}
+    for chunk in _in_chunks(sorted(set(person_ids))):
+        out.update(_read_versions(*_where_in("person_id", chunk), params))
+    return out
+
+
+def versions_for_keys(keys, params: dict) -> dict[int, list[Version]]:
+    """The stored versions of the people who have any of these keys (at most KEY_CAP per key):
+    the key lookup and the read in one query."""
+    if not keys:
+        return {}
+    where, args = _where_in("key", sorted(keys))
+    capped = _capped_people_sql(where)
+    return _read_versions(
+        f"person_id IN (SELECT person_id FROM ({capped}) AS hits)", [*args, KEY_CAP], params
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -558,6 +598,8 @@ def match_records(records: list[dict], params: dict) -> list[list[Scored]]:
     first: one key lookup and one read of stored versions for the whole list."""
     queries = [prepare(r, params) for r in records]
     keys = [query_keys(r) for r in records]
+    if len(records) == 1:  # real time: one round trip
+        return [scorer_for(params).rank(queries[0], versions_for_keys(keys[0], params))]
     hits = people_by_key(set().union(*keys)) if records else {}
     wanted = [{pid for k in ks for pid in hits.get(k, ())} for ks in keys]
     versions = stored_versions(set().union(*wanted) if wanted else set(), params)
@@ -582,14 +624,22 @@ class Candidate:
     compared_with: str = ""
 
 
+def _live_people(ids: list[int]) -> dict[int, Person]:
+    """These people, unless merged into another (one plain query: the ORM's query building
+    costs more than the lookup here)."""
+    if not ids:
+        return {}
+    marks = ", ".join(["%s"] * len(ids))
+    sql = f"SELECT * FROM {Person._meta.db_table} WHERE id IN ({marks}) AND merged_into_id IS NULL"
+    return {p.pk: p for p in Person.objects.raw(sql, list(ids))}
+
+
 def find_matches(record: dict, *, params: dict | None = None, limit: int = 10) -> list[Candidate]:
     """The people `record` could be, best first, with probability at or above the review
     threshold. No access check: callers filter what the user may see."""
     params = params or active_params()
     scored = match_records([record], params)[0]
-    people = Person.objects.filter(merged_into__isnull=True).in_bulk(
-        [s.person_id for s in scored[: limit * 2]]
-    )
+    people = _live_people([s.person_id for s in scored[: limit * 2]])
     kept = [s for s in scored if s.person_id in people][:limit]
     sources = {
         pk: f"{agency} record {record_id}"
