@@ -427,3 +427,24 @@ def test_reach_over_time_follows_registrations_and_flags_as_they_start_and_end(
         (0, 0), (1, 1), (1, 0), (0, 0), (0, 0),
     ]  # fmt: skip
     assert by_label["Families with a teenage parent"] == [(0, 0)] * 5
+
+
+def test_reach_page_queries_do_not_grow_with_the_area(
+    catchment_families, catchment, involved_practitioner, login
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(involved_practitioner)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("hubs:reach")).status_code == 200
+        return len(ctx.captured_queries)
+
+    before = queries()
+    for _ in range(5):
+        home = HouseholdFactory(address=AddressFactory(catchment=catchment))
+        PersonFactory(adult=True, household=home)
+        PersonFactory(household=home, date_of_birth=timezone.localdate() - dt.timedelta(days=60))
+    assert queries() == before

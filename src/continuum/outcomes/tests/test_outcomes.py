@@ -239,3 +239,31 @@ def test_cohort_page_refuses_a_bad_date(involved_practitioner, login):
     )
     assert response.status_code == 200
     assert "There is a problem" in response.text
+
+
+def test_cohort_page_queries_do_not_grow_with_the_cohort(cohort, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    instrument, _hub, worker = cohort
+    client = login(worker)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(reverse("outcomes:cohort") + "?instrument=two-areas")
+            assert response.status_code == 200
+        return len(ctx.captured_queries)
+
+    before = queries()
+    for _ in range(5):
+        hh = HouseholdFactory()
+        for stage, when in (("start", START), ("end", START + dt.timedelta(weeks=10))):
+            services.reading_record(
+                actor=worker,
+                household=hh,
+                instrument=instrument,
+                stage=stage,
+                taken_on=when,
+                scores={"a": 2, "b": 3},
+            )
+    assert queries() == before
