@@ -114,6 +114,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "continuum.core.context_processors.service",
+                "continuum.referrals.context_processors.inbox",
             ],
         },
     }

@@ -396,6 +396,11 @@ def inbox(user) -> QuerySet[Notification]:
     return Notification.objects.filter(mine).select_related("referral", "read_by")
 
 
+def inbox_unread_count(user) -> int:
+    """How many of the items in the user's inbox nobody has read yet (the count in the menu)."""
+    return inbox(user).filter(read_at__isnull=True).count()
+
+
 @dataclass
 class InboxSection:
     key: str  # "mine", "team" or "agency"

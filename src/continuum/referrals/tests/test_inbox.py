@@ -147,3 +147,21 @@ def test_the_demo_names_the_receiving_teams(agencies, front_door_worker, involve
     # one team each in the test directory: that team receives
     assert configure_receiving_teams() >= 2
     assert ReceivingTeam.objects.get(agency=agencies.front_door).team == front_door_worker.team
+
+
+def test_the_menu_shows_the_unread_count_on_every_page(
+    mash, family, referrer, front_door_worker, second_front_door_worker, team_mate, login
+):
+    client = login(front_door_worker)
+    menu = '<strong class="govuk-tag govuk-tag--red app-nav-count">'
+    assert menu not in client.get(reverse("people:search")).content.decode()  # nothing yet
+    referral = _submit(family, referrer)
+    page = client.get(reverse("people:search")).content.decode()
+    assert f'{menu}1<span class="govuk-visually-hidden"> unread</span></strong>' in page
+    # another team's member is not told about it
+    other = login(second_front_door_worker).get(reverse("people:search"))
+    assert menu not in other.content.decode()
+    # once a team mate has read it, the count goes for everyone in the team
+    note = Notification.objects.get(referral=referral)
+    login(team_mate).post(reverse("referrals:inbox_read", args=[note.pk]))
+    assert menu not in client.get(reverse("people:search")).content.decode()
