@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 
 from .normalise import (
     digits_only,
@@ -193,31 +194,42 @@ def source_name(path: str | Path) -> str:
     return Path(path).stem
 
 
-def _read_columns(p: Path) -> tuple[list[str], list[np.ndarray], list[list[Any]] | None]:
-    """(header, one array of cells per header column, raw rows or None).
+def _read_csv_arrow(p: Path) -> tuple[list[str], list[Any]] | None:
+    """Header and one Arrow string column per header column, or None if Arrow's
+    reader cannot take the file (a row shorter or longer than the header, a blank
+    line, invalid UTF-8): the row reader then reads it as before."""
+    with p.open(newline="", encoding="utf-8-sig") as fh:
+        header = next(csv.reader(fh), None)
+    if header is None:
+        raise LayoutError(f"{p.name}: empty file")
+    names = [f"c{i}" for i in range(len(header))]
+    try:
+        table = pa_csv.read_csv(
+            p,
+            read_options=pa_csv.ReadOptions(column_names=names, skip_rows=1),
+            parse_options=pa_csv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, UnicodeDecodeError):
+        return None
+    return header, [table.column(i).combine_chunks() for i in range(len(names))]
 
-    CSV is parsed by pandas' C reader (every cell a string; a short row's missing
-    cells are None); a file it cannot parse (a row longer than the header) and
-    XLSX go through the row readers, whose raw rows are returned as well.
+
+def _read_columns(p: Path) -> tuple[list[str], list[Any], list[list[Any]] | None]:
+    """(header, one column of cells per header column, raw rows or None).
+
+    CSV is parsed by Arrow's reader (every cell a string); a file it cannot take
+    and XLSX go through the row readers (a short row's missing cells are None),
+    whose raw rows are returned as well.
     """
     if p.suffix.lower() not in {".xlsx", ".xlsm"}:
-        try:
-            df = pd.read_csv(
-                p, header=None, dtype=str, keep_default_na=False, na_filter=False,
-                skip_blank_lines=False, encoding="utf-8-sig",
-            )  # fmt: skip
-        except pd.errors.EmptyDataError:
-            raise LayoutError(f"{p.name}: empty file") from None
-        except (pd.errors.ParserError, UnicodeDecodeError, ValueError):
-            df = None
-        if df is not None:
-            header = [str(h) for h in df.iloc[0].tolist()]
-            columns = []
-            for i in range(df.shape[1]):
-                cells = df[i].to_numpy(dtype=object)[1:]
-                cells = np.where(pd.isna(cells), None, cells)
-                columns.append(cells)
-            return header, columns, None
+        parsed = _read_csv_arrow(p)
+        if parsed is not None:
+            return parsed[0], parsed[1], None
         header, body = _read_csv(p)
     else:
         header, body = _read_xlsx(p)
@@ -241,11 +253,13 @@ def _distinct(values: Any, fn: Any) -> np.ndarray:
 _WHITESPACE = "".join(c for c in map(chr, range(0x110000)) if c.isspace())
 
 
-def _strip_cells(cells: np.ndarray, all_text: bool) -> np.ndarray:
+def _strip_cells(cells: Any, all_text: bool) -> np.ndarray:
     """:func:`_cell` over a column (text stripped, empty to None)."""
     if not all_text:
         return _distinct(cells, _cell)
-    stripped = pc.utf8_trim(pa.array(cells, type=pa.string()), characters=_WHITESPACE)
+    if not isinstance(cells, pa.Array):
+        cells = pa.array(cells, type=pa.string())
+    stripped = pc.utf8_trim(cells, characters=_WHITESPACE)
     stripped = pc.if_else(pc.equal(stripped, ""), None, stripped)
     return stripped.to_numpy(zero_copy_only=False)
 
@@ -269,7 +283,7 @@ def read_extract_table(
     source = source_name(p)
     index = {name: i for i, name in enumerate(names) if name in ALL_COLUMNS}
     today = today or date.today()
-    n = len(raw_columns[0]) if raw_columns else 0
+    n = len(raw_columns[0]) if len(raw_columns) else 0
     cols: dict[str, np.ndarray] = {}
     for col in ALL_COLUMNS:
         i = index.get(col)
@@ -283,7 +297,10 @@ def read_extract_table(
     for c in index:
         keep |= present[c]
     for k in np.flatnonzero(~keep):  # no layout value: skipped only if the whole row is empty
-        keep[k] = any(_cell(column[k]) for column in raw_columns)
+        keep[k] = any(
+            _cell(column[k].as_py() if isinstance(column, pa.Array) else column[k])
+            for column in raw_columns
+        )
     # Errors as (row index, order within the row, error): validate_row's order.
     found: list[tuple[int, int, RowError]] = []
 

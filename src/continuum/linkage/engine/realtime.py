@@ -191,10 +191,13 @@ def classify(probability: float, params: Params) -> str:
 def blocking_keys(record: Mapping[str, Any], params: Params | None = None) -> list[str]:
     """Indexable candidate-generation keys for a record.
 
-    Two records that share any key are candidates.  The keys mirror the batch
-    blocking rules (``model.DEFAULT_BLOCKING_RULES``), so a database index on
-    ``(key)`` finds what the batch run would compare, plus the unborn rule's key
-    (family name part + postcode) so an unborn record meets its born child.
+    Two records that share any key are candidates.  The keys cover the batch
+    blocking rules (``model.DEFAULT_BLOCKING_RULES``; date of birth with postcode
+    district covers the batch rule's sector, and family name with year and month
+    of birth is kept, cheap as an index lookup, though the batch no longer blocks
+    on it), so a database index on ``(key)`` finds what the batch run would
+    compare, plus the unborn rule's key (family name part + postcode) so an
+    unborn record meets its born child.
     """
     f = prepare(record, params)
     keys: list[str] = []

@@ -86,6 +86,21 @@ def test_nhs_and_upn_checks() -> None:
     assert normalise_upn("A801200005001") is None
 
 
+def test_nhs_check_agrees_with_stdnum() -> None:
+    import random
+
+    from stdnum.gb import nhs
+
+    from continuum.linkage.engine.normalise import nhs_digits_and_validity
+
+    rng = random.Random(3)
+    numbers = ["".join(rng.choice("0123456789") for _ in range(10)) for _ in range(5000)]
+    numbers += [VALID_NHS, "943 476 5919", "943-476-591", "", "12345678901", "٩٤٣٤٧٦٥٩١٩"]
+    _, valid = nhs_digits_and_validity(numbers)
+    for number, ok in zip(numbers, valid, strict=True):
+        assert is_valid_nhs_number(number) == bool(ok) == nhs.is_valid(number), number
+
+
 def test_postcode_and_dates() -> None:
     pc = normalise_postcode("nb12ab")
     assert (pc.full, pc.sector, pc.district) == ("NB1 2AB", "NB1 2", "NB1")
@@ -358,6 +373,23 @@ def test_reader_matches_row_by_row_validation(tmp_path: Path) -> None:
     assert result.rows == expected_rows
     assert [str(e) for e in result.errors] == expected_errors
     assert len(result.rows) > 5 and len(result.errors) > 100
+
+
+def test_reader_handles_quoting_and_a_byte_order_mark(tmp_path: Path) -> None:
+    path = tmp_path / "quoted.csv"
+    rows = [
+        rec(record_id="1", address_line1="Flat 2, 12 High Street"),
+        rec(record_id="2", address_line1='The "Old" Mill\nBack Lane', given_name=" Amy "),
+        rec(record_id="3", nhs_number=VALID_NHS, middle_names=""),
+    ]
+    write_extract(path, rows)
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    expected_rows, expected_errors = _read_row_by_row(path)
+    result = read_extract(path)
+    assert result.rows == expected_rows
+    assert [str(e) for e in result.errors] == expected_errors
+    assert result.rows[1]["address_line1"] == 'The "Old" Mill\nBack Lane'
+    assert result.rows[1]["given_name"] == "Amy"
 
 
 def test_reader_reports_bad_rows(tmp_path: Path) -> None:
