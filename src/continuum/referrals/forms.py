@@ -227,3 +227,29 @@ class AnswerForm(GovukForm):
 class RegisterFilterForm(GovukForm):
     date_from = GovukDateField(label="Sent from", required=False)
     date_to = GovukDateField(label="Sent to", required=False)
+
+
+class ReceivingTeamForm(GovukForm):
+    team = forms.ChoiceField(
+        label="Which team receives hand-overs to your agency?",
+        widget=forms.RadioSelect,
+        choices=[],
+        error_messages={"required": "Select the team that receives hand-overs, or none"},
+        help_text=(
+            "New referrals, information requests, step-ups and escalations go to this team's "
+            "inbox and email address. With no receiving team they go to the agency-wide inbox."
+        ),
+    )
+
+    NONE = "none"
+
+    def __init__(self, *args, teams=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.teams = {str(t.pk): t for t in teams}
+        self.fields["team"].choices = [(pk, t.name) for pk, t in self.teams.items()] + [
+            (self.NONE, "No receiving team: use the agency-wide inbox")
+        ]
+
+    def chosen_team(self):
+        value = self.cleaned_data["team"]
+        return None if value == self.NONE else self.teams[value]

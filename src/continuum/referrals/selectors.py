@@ -17,6 +17,7 @@ from django.utils.dateparse import parse_datetime
 
 from continuum.audit.models import AuditAction
 from continuum.audit.services import audit_record
+from continuum.directory.models import Team
 from continuum.people.selectors import PersonRecord, person_record
 from continuum.referrals import access
 from continuum.referrals.models import (
@@ -28,6 +29,7 @@ from continuum.referrals.models import (
     Notification,
     Outcome,
     Rag,
+    ReceivingTeam,
     Referral,
     ReferralSource,
     ReferralTransition,
@@ -724,3 +726,14 @@ def register_export(reg: RegisterQuery, *, chunk_size: int = 2000) -> Iterator[d
                     row["prev_child"] == row["child_id"] and row["prev_at"] >= row["year_before"]
                 )
                 yield row
+
+
+def agency_teams(agency_id) -> list:
+    """The teams of an agency, by name (staff directory data, not personal data of families)."""
+    return list(Team.objects.filter(agency_id=agency_id).order_by("name"))
+
+
+def receiving_team_of(agency_id):
+    """The team that receives the agency's hand-overs, or None (the agency-wide inbox)."""
+    row = ReceivingTeam.objects.select_related("team").filter(agency_id=agency_id).first()
+    return row.team if row else None

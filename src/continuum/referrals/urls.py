@@ -30,6 +30,7 @@ urlpatterns = [
     ),
     path("awaiting-acknowledgement/", views.awaiting_acknowledgement, name="awaiting"),
     path("inbox/", views.inbox, name="inbox"),
+    path("receiving-team/", views.receiving_team, name="receiving_team"),
     path("inbox/<int:notification_id>/read/", views.inbox_read, name="inbox_read"),
     path("thresholds/", views.thresholds, name="thresholds"),
     path("register/", views.register, name="register"),

@@ -26,6 +26,7 @@ from continuum.referrals.forms import (
     NoteForm,
     ReasonForm,
     ReceiveForm,
+    ReceivingTeamForm,
     ReferralForm,
     RegisterFilterForm,
 )
@@ -457,7 +458,15 @@ def awaiting_acknowledgement(request):
 @require_http_methods(["GET"])
 def inbox(request):
     sections = selectors.inbox_sections(request.user)
-    return render(request, "referrals/inbox.html", {"sections": sections, "nav": "inbox"})
+    return render(
+        request,
+        "referrals/inbox.html",
+        {
+            "sections": sections,
+            "nav": "inbox",
+            "may_set_receiving_team": services.may_set_receiving_team(request.user),
+        },
+    )
 
 
 @require_POST
@@ -582,3 +591,35 @@ def register_csv(request):
     response = StreamingHttpResponse(stream(), content_type="text/csv")
     response["Content-Disposition"] = 'attachment; filename="referral-register.csv"'
     return response
+
+
+@require_http_methods(["GET", "POST"])
+def receiving_team(request):
+    """The agency's administrator or a team manager chooses which team receives hand-overs."""
+    if not services.may_set_receiving_team(request.user):
+        raise Http404("Not found")
+    teams = selectors.agency_teams(request.user.agency_id)
+    current = selectors.receiving_team_of(request.user.agency_id)
+    initial = {"team": str(current.pk) if current else ReceivingTeamForm.NONE}
+    data = request.POST if request.method == "POST" else None
+    form = ReceivingTeamForm(data, teams=teams, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.receiving_team_set(actor=request.user, team=form.chosen_team())
+        except ValidationError as exc:
+            _apply_service_errors(form, exc)
+        else:
+            team = form.chosen_team()
+            messages.success(
+                request,
+                f"{team.name} now receives hand-overs to {request.user.agency.name}"
+                if team
+                else f"Hand-overs to {request.user.agency.name} now go to the agency-wide inbox",
+            )
+            return redirect("referrals:receiving_team")
+    return render(
+        request,
+        "referrals/receiving_team.html",
+        {"form": form, "current": current},
+        status=400 if form.errors else 200,
+    )

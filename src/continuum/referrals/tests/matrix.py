@@ -195,6 +195,13 @@ UI = {
         None,
         NOBODY | {"front_door_worker": 302},
     ),
+    # only an administrator or team manager (none of the personas): see tests/test_inbox.py
+    "referrals:receiving_team": (
+        "get",
+        lambda f: reverse("referrals:receiving_team"),
+        None,
+        NOBODY,
+    ),
     "referrals:thresholds": ("get", lambda f: reverse("referrals:thresholds"), None, EVERYONE),
     "referrals:register": ("get", lambda f: reverse("referrals:register"), None, REGISTER),
     "referrals:register_csv": ("get", lambda f: reverse("referrals:register_csv"), None, REGISTER),

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -165,3 +166,53 @@ def test_the_menu_shows_the_unread_count_on_every_page(
     note = Notification.objects.get(referral=referral)
     login(team_mate).post(reverse("referrals:inbox_read", args=[note.pk]))
     assert menu not in client.get(reverse("people:search")).content.decode()
+
+
+@pytest.fixture
+def front_door_manager(agencies, front_door_worker):
+    return UserFactory(
+        username="front.manager", agency=agencies.front_door, role=Role.TEAM_MANAGER,
+        team=front_door_worker.team,
+    )  # fmt: skip
+
+
+def test_a_manager_chooses_the_receiving_team_and_hand_overs_follow(
+    front_door_manager, front_door_worker, family, referrer, agencies, login
+):
+    client = login(front_door_manager)
+    url = reverse("referrals:receiving_team")
+    page = client.get(url).content.decode()
+    assert "has no receiving team" in page and front_door_worker.team.name in page
+    assert url in client.get(reverse("referrals:inbox")).content.decode()
+
+    missing = client.post(url, {})
+    assert missing.status_code == 400
+    assert "Select the team that receives hand-overs, or none" in missing.content.decode()
+
+    response = client.post(url, {"team": str(front_door_worker.team.pk)})
+    assert response.status_code == 302
+    assert ReceivingTeam.objects.get(agency=agencies.front_door).team == front_door_worker.team
+    referral = _submit(family, referrer)
+    assert Notification.objects.get(referral=referral).team == front_door_worker.team
+
+    client.post(url, {"team": "none"})
+    assert not ReceivingTeam.objects.filter(agency=agencies.front_door).exists()
+    assert selectors.receiving_team_of(agencies.front_door.pk) is None
+
+
+def test_only_a_team_of_the_managers_own_agency_can_be_chosen(
+    front_door_manager, involved_practitioner, login
+):
+    other_team = involved_practitioner.team
+    response = login(front_door_manager).post(
+        reverse("referrals:receiving_team"), {"team": str(other_team.pk)}
+    )
+    assert response.status_code == 400  # not one of the choices
+    with pytest.raises(ValidationError):
+        services.receiving_team_set(actor=front_door_manager, team=other_team)
+
+
+def test_staff_who_are_not_managers_cannot_choose(front_door_worker, login):
+    assert login(front_door_worker).get(reverse("referrals:receiving_team")).status_code == 404
+    with pytest.raises(ValidationError):
+        services.receiving_team_set(actor=front_door_worker, team=front_door_worker.team)
