@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from continuum.audit.models import AuditAction
 from continuum.audit.services import audit_record
+from continuum.casework.services import chronology_record_event
 from continuum.directory.models import Agency, AgencyKind
 from continuum.governance.access import persons_visible_to
 from continuum.governance.models import AccessLevel, Involvement, InvolvementSource
@@ -41,7 +42,6 @@ from continuum.people import services as people_services
 from continuum.people.codes import RelationshipKind
 from continuum.people.models import (
     Household,
-    HouseholdMembership,
     Person,
     PersonKind,
     Relationship,
@@ -147,35 +147,6 @@ def family_register(
     )
 
 
-def _chronology_entries(
-    *, person_id: int, agency_id: int, recorded_by, date: dt.date, summary: str,
-    source_type: str, source_id: int,
-):  # fmt: skip
-    """A significant event for the chronology of each family the person lives in now (casework
-    shows every agency's ChronologyEntry rows on the family's and the person's chronology)."""
-    from continuum.casework.codes import ChronologyKind
-    from continuum.casework.models import ChronologyEntry
-
-    households = HouseholdMembership.objects.filter(
-        person_id=person_id, end_date__isnull=True
-    ).values_list("household_id", flat=True)
-    return [
-        ChronologyEntry(
-            household_id=household_id,
-            person_id=person_id,
-            date=date,
-            kind=ChronologyKind.OTHER,
-            summary=summary[:500],
-            significant=True,
-            agency_id=agency_id,
-            recorded_by=recorded_by,
-            source_type=source_type,
-            source_id=source_id,
-        )
-        for household_id in households
-    ]
-
-
 def _flag_summary(flag: RiskFlag, agency_name: str) -> str:
     return f"{agency_name} recorded {flag.get_kind_display().lower()} ({flag.person.display_name})"
 
@@ -201,12 +172,11 @@ def risk_flag_record(*, actor, person: Person, kind: str) -> RiskFlag:
     )
     flag.full_clean()
     flag.save()
-    entries = _chronology_entries(
+    chronology_record_event(
         person_id=person.pk, agency_id=actor.agency_id, recorded_by=actor,
         date=timezone.localdate(flag.recorded_at),
         summary=_flag_summary(flag, actor.agency.name), source_type="riskflag", source_id=flag.pk,
     )  # fmt: skip
-    _save_chronology(entries)
     audit_record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -229,14 +199,13 @@ def risk_flag_withdraw(*, actor, flag: RiskFlag, reason: str) -> RiskFlag:
     flag.ended_by = actor
     flag.end_reason = reason.strip()
     flag.save(update_fields=["ended_at", "ended_by", "end_reason"])
-    entries = _chronology_entries(
+    chronology_record_event(
         person_id=flag.person_id, agency_id=actor.agency_id, recorded_by=actor,
         date=timezone.localdate(flag.ended_at),
         summary=f"{actor.agency.name} withdrew {flag.get_kind_display().lower()} "
         f"({flag.person.display_name}): {flag.end_reason}",
         source_type="riskflag", source_id=flag.pk,
     )  # fmt: skip
-    _save_chronology(entries)
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,
@@ -246,12 +215,6 @@ def risk_flag_withdraw(*, actor, flag: RiskFlag, reason: str) -> RiskFlag:
         reason=flag.end_reason,
     )
     return flag
-
-
-def _save_chronology(entries) -> None:
-    for entry in entries:
-        entry.full_clean(exclude=["recorded_by"])  # empty when the system noticed the event
-        entry.save()
 
 
 # --- Activities, sessions, registers -----------------------------------------------------------
@@ -456,14 +419,12 @@ def _record_engagement_changes(activity: Activity, upto: Session) -> None:
             },
         )
         if created:  # significant: it goes on the family's chronology
-            _save_chronology(
-                _chronology_entries(
-                    person_id=person_id, agency_id=activity.hub_id, recorded_by=None,
-                    date=event.occurred_on,
-                    summary=f"Stopped attending {activity.name} at {activity.hub.name}: "
-                    f"{event.details[0].lower()}{event.details[1:]}",
-                    source_type="engagementevent", source_id=event.pk,
-                )
+            chronology_record_event(
+                person_id=person_id, agency_id=activity.hub_id, recorded_by=None,
+                date=event.occurred_on,
+                summary=f"Stopped attending {activity.name} at {activity.hub.name}: "
+                f"{event.details[0].lower()}{event.details[1:]}",
+                source_type="engagementevent", source_id=event.pk,
             )  # fmt: skip
 
 

@@ -40,6 +40,7 @@ from continuum.casework.services.records import (
     MAX_ATTACHMENT_BYTES,
     attachment_add,
     chronology_add,
+    chronology_record_event,
     prompt_resolve,
     visit_record,
 )
@@ -56,6 +57,7 @@ __all__ = [
     "assessment_update",
     "attachment_add",
     "chronology_add",
+    "chronology_record_event",
     "cin_plan_end",
     "cp_plan_end",
     "cp_review_record",

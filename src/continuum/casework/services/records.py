@@ -190,6 +190,45 @@ def chronology_add(
     return entry
 
 
+def chronology_record_event(
+    *,
+    person_id: int,
+    agency_id: int,
+    recorded_by,
+    date: dt.date,
+    summary: str,
+    source_type: str,
+    source_id: int,
+    kind: str = ChronologyKind.OTHER,
+    significant: bool = True,
+) -> list[ChronologyEntry]:
+    """How another app puts an event it owns (a risk factor an agency recorded, a family that
+    stopped attending) on the chronology of each family the person lives in now. The caller
+    has already checked who may do it and audits its own change; `recorded_by` is empty when
+    the system noticed the event."""
+    households = HouseholdMembership.objects.filter(
+        person_id=person_id, end_date__isnull=True
+    ).values_list("household_id", flat=True)
+    entries = []
+    for household_id in households:
+        entry = ChronologyEntry(
+            household_id=household_id,
+            person_id=person_id,
+            date=date,
+            kind=kind,
+            summary=summary[:500],
+            significant=significant,
+            agency_id=agency_id,
+            recorded_by=recorded_by,
+            source_type=source_type,
+            source_id=source_id,
+        )
+        entry.full_clean(exclude=["recorded_by"])
+        entry.save()
+        entries.append(entry)
+    return entries
+
+
 # --- Attachments --------------------------------------------------------------------------
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
