@@ -6,17 +6,24 @@
     .venv/bin/python benchmarks/linkage_speed.py --reuse            # keep the database
 
 It builds (or reuses) the same synthetic area as benchmarks/foundation.py, in its own database
-(`continuum_linkage_bench` by default), then measures in this process:
+(`continuum_linkage_bench` by default), stores the real-time matcher's versions and keys of
+every person if they are missing (`linkage.services.features_rebuild_all`, what
+`continuum linkage_features` runs; timed), then measures in this process:
 
 (a) real-time matching (`linkage.matching.find_matches`: candidates from indexed keys, scored in
     Python with the trained parameters) for records drawn from the seeded people with errors
-    applied (a misspelt name, day and month swapped, no NHS number) — p50/p95 and how often the
-    right person comes first;
+    applied (a misspelt name, day and month swapped, no NHS number) — p50/p95, the CPU a query
+    costs (this process, and the PostgreSQL backend's mean), and how often the right person
+    comes first;
 (b) Splink's own one-record prediction for a sample of the same records, against the same
     people held in DuckDB (`linker.inference.find_matches_to_new_records`), side by side;
 (c) an incremental import of N agency records (default 10,000) against the whole area through
-    the analyst's import service (`linkage.services.import_run`), end to end;
+    the analyst's import service (`linkage.services.import_run`), end to end, then the same file
+    again (every row unchanged: idempotent by record_id);
 (d) peak memory of the process (resource.getrusage).
+
+The import writes to the database (agency records, links, new people): with --reuse, run it on a
+fresh copy each time (`createdb -T <template> <copy>`) so every run starts from the same area.
 
 The batch (Splink) link of a whole area is measured by benchmarks/linkage_batch_speed.py.
 It prints a markdown table and writes benchmarks/results/linkage_speed.json.
@@ -31,6 +38,7 @@ import json
 import os
 import random
 import resource
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -83,26 +91,68 @@ def sample_records(count: int, rng: random.Random) -> list[tuple[int, dict]]:
     return out
 
 
+def _backend_cpu_ms(pid: int) -> float | None:
+    """CPU time (user + system) the PostgreSQL backend has used, from /proc (PostgreSQL on this
+    machine only; clock ticks, so only meaningful summed over many queries)."""
+    stat = Path(f"/proc/{pid}/stat")
+    if not stat.exists():
+        return None
+    fields = stat.read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def ensure_match_features(rebuild: bool) -> dict:
+    """Store every person's match versions and keys unless they are there already."""
+    from continuum.linkage.models import MatchVersion
+    from continuum.linkage.services import features_rebuild_all
+    from continuum.people.models import Person
+
+    live = Person.objects.filter(merged_into__isnull=True).count()
+    stored = MatchVersion.objects.filter(source_record__isnull=True).count()
+    if stored >= live and not rebuild:
+        return {"people": live, "rebuilt": False}
+    print(f"Storing the matcher's versions and keys of {live:,} people …")
+    t0 = time.perf_counter()
+    features_rebuild_all(
+        progress=lambda done, total: print(f"  {done:>9,} of {total:,}", end="\r", flush=True)
+    )
+    print()
+    return {"people": live, "rebuilt": True, "seconds": round(time.perf_counter() - t0, 1)}
+
+
 def measure_realtime(samples: list[tuple[int, dict]]) -> dict:
+    from django.db import connection
+
     from continuum.linkage.matching import active_params, find_matches
 
     params = active_params()
     for _pk, row in samples[:10]:
         find_matches(row, params=params)
-    times, first, found = [], 0, 0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    times, cpu, first, found = [], [], 0, 0
+    backend_start = _backend_cpu_ms(pid)
     for pk, row in samples:
-        t0 = time.perf_counter()
+        c0, t0 = time.thread_time(), time.perf_counter()
         matches = find_matches(row, params=params)
         times.append(_ms(t0))
+        cpu.append((time.thread_time() - c0) * 1000)
         ids = [m.person.pk for m in matches]
         first += bool(ids) and ids[0] == pk
         found += pk in ids
-    return {
+    backend_end = _backend_cpu_ms(pid)
+    out = {
         **percentiles(times),
+        "python_cpu_p50_ms": round(statistics.median(cpu), 2),
+        "python_cpu_p95_ms": percentiles(cpu)["p95_ms"],
         "queries": len(samples),
         "right_person_first": round(first / len(samples), 3),
         "right_person_found": round(found / len(samples), 3),
     }
+    if backend_start is not None and backend_end is not None:
+        out["postgresql_cpu_mean_ms"] = round((backend_end - backend_start) / len(samples), 2)
+    return out
 
 
 def measure_splink_one_record(samples: list[tuple[int, dict]], limit: int) -> dict:
@@ -161,18 +211,36 @@ def measure_import(samples: list[tuple[int, dict]], count: int, rng: random.Rand
     writer.writeheader()
     writer.writerows(rows)
     SourceRecord.objects.filter(agency=agency, record_id__startswith="BENCH").delete()
-    t0 = time.perf_counter()
+    content = out.getvalue().encode()
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    b0, c0, t0 = _backend_cpu_ms(pid), time.process_time(), time.perf_counter()
     job = services.import_create(actor=analyst, agency=agency, filename="bench.csv",
-                                 content=out.getvalue().encode())  # fmt: skip
+                                 content=content)  # fmt: skip
     job = services.import_run(job.pk)
     seconds = time.perf_counter() - t0
+    python_cpu, backend = time.process_time() - c0, _backend_cpu_ms(pid)
+    t1 = time.perf_counter()
+    again = services.import_create(actor=analyst, agency=agency, filename="bench-again.csv",
+                                   content=content)  # fmt: skip
+    again = services.import_run(again.pk)
+    again_seconds = time.perf_counter() - t1
     return {
         "records": job.rows_done,
         "seconds": round(seconds, 1),
         "records_per_second": round(job.rows_done / seconds, 1),
+        "python_cpu_s": round(python_cpu, 1),
+        "postgresql_cpu_s": round((backend - b0) / 1000, 1) if backend is not None else None,
+        "chunk_size": services.CHUNK_SIZE,
         "linked_automatically": job.linked_automatically,
         "sent_to_review": job.sent_to_review,
         "new_people": job.new_people,
+        "row_errors": len(job.row_errors),
+        "reimport_seconds": round(again_seconds, 1),
+        "reimport_unchanged": again.unchanged_records,
     }
 
 
@@ -185,6 +253,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--import-records", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=2027)
     parser.add_argument("--reuse", action="store_true")
+    parser.add_argument("--rebuild-features", action="store_true",
+                        help="store every person's match versions and keys again")  # fmt: skip
     parser.add_argument("--skip-splink", action="store_true")
     parser.add_argument("--allow-any-database-name", action="store_true")
     parser.add_argument("--output", type=Path, default=RESULTS)
@@ -204,11 +274,12 @@ def main(argv: list[str] | None = None) -> int:
         Seeder(args.persons, args.seed).run()
         analyse()
     persons = Person.objects.count()
+    features = ensure_match_features(args.rebuild_features)
     rng = random.Random(args.seed)
     need = max(args.queries, args.import_records)
     print(f"{persons:,} persons. Sampling {need:,} records …")
     samples = sample_records(need, rng)
-    results = {"persons": persons}
+    results = {"persons": persons, "match_features_setup": features}
     print("Real-time matching …")
     results["realtime_match"] = measure_realtime(samples[: args.queries])
     if not args.skip_splink:
@@ -241,9 +312,17 @@ def main(argv: list[str] | None = None) -> int:
               f"{sp['queries']} queries; ratio of medians "
               f"{results['median_speed_ratio_splink_over_realtime']}x |")  # fmt: skip
     imp = results["incremental_import"]
+    backend = rt.get("postgresql_cpu_mean_ms", "-")
+    print(f"| real-time match CPU (ms) | {rt['python_cpu_p50_ms']} | {rt['python_cpu_p95_ms']} | "
+          f"this process; PostgreSQL backend mean {backend} ms |")  # fmt: skip
     print(f"| import of {imp['records']:,} records (s) | {imp['seconds']} | | "
           f"{imp['records_per_second']}/s, {imp['linked_automatically']} linked, "
-          f"{imp['sent_to_review']} to review, {imp['new_people']} new |")  # fmt: skip
+          f"{imp['sent_to_review']} to review, {imp['new_people']} new; CPU "
+          f"{imp['python_cpu_s']} s here + {imp['postgresql_cpu_s']} s PostgreSQL; same file again "
+          f"{imp['reimport_seconds']} s, {imp['reimport_unchanged']:,} unchanged |")  # fmt: skip
+    if features.get("rebuilt"):
+        print(f"| storing match versions and keys (s) | {features['seconds']} | | "
+              f"{features['people']:,} people, once (`continuum linkage_features`) |")  # fmt: skip
     print(f"| peak memory (MB) | {results['peak_memory_mb']} | | |")
     print(f"\nWritten to {args.output}")
     return 0

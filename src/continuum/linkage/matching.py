@@ -27,6 +27,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from operator import itemgetter
 from pathlib import Path
 
 import jellyfish
@@ -200,6 +201,7 @@ class VersionSource:
     record: dict
     given_names: list[str] = field(default_factory=list)  # other given names (known as)
     features: dict | None = None  # when already derived (`prepare`) with the same parameters
+    keys: set[str] | None = None  # when already derived (`version_keys`)
 
 
 def version_sources(person_ids) -> list[VersionSource]:
@@ -437,10 +439,34 @@ def people_by_key(keys) -> dict[str, list[int]]:
     return found
 
 
-def _read_versions(where: str, args: list, params: dict) -> dict[int, list[Version]]:
-    schema = feature_schema(params)
+def frozen(features: dict) -> dict:
+    """Features with their lists as tuples, so the scorer can use them as lookup keys."""
+    for name, value in features.items():
+        if isinstance(value, list):
+            features[name] = tuple(value)
+    return features
+
+
+def _versions_from_rows(rows, params: dict) -> dict[int, list[Version]]:
+    """Versions from (person_id, source_record_id, features are current, features or record)
+    rows, own record first; features stored by other normalisation code derived again."""
     out: dict[int, list[Version]] = {}
     stale: list[tuple[Version, dict]] = []
+    for person_id, source_id, current, data in rows:
+        value = json.loads(data) if isinstance(data, str) else data
+        version = Version(person_id, source_id, frozen(value) if current else {})
+        if not current:
+            stale.append((version, value))
+        out.setdefault(person_id, []).append(version)
+    for version, record in stale:
+        version.features = frozen(prepare(record, params))
+    for versions in out.values():
+        versions.sort(key=lambda v: (v.source_record_id is not None, v.source_record_id or 0))
+    return out
+
+
+def _read_versions(where: str, args: list, params: dict) -> dict[int, list[Version]]:
+    schema = feature_schema(params)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT person_id, source_record_id, schema = %s, "
@@ -448,17 +474,7 @@ def _read_versions(where: str, args: list, params: dict) -> dict[int, list[Versi
             f"FROM {MatchVersion._meta.db_table} WHERE {where}",
             [schema, schema, *args],
         )
-        for person_id, source_id, current, data in cursor.fetchall():
-            value = json.loads(data) if isinstance(data, str) else data
-            version = Version(person_id, source_id, value if current else {})
-            if not current:
-                stale.append((version, value))
-            out.setdefault(person_id, []).append(version)
-    for version, record in stale:
-        version.features = prepare(record, params)
-    for versions in out.values():
-        versions.sort(key=lambda v: (v.source_record_id is not None, v.source_record_id or 0))
-    return out
+        return _versions_from_rows(cursor.fetchall(), params)
 
 
 def stored_versions(person_ids, params: dict) -> dict[int, list[Version]]:
@@ -470,16 +486,28 @@ def stored_versions(person_ids, params: dict) -> dict[int, list[Version]]:
     return out
 
 
-def versions_for_keys(keys, params: dict) -> dict[int, list[Version]]:
-    """The stored versions of the people who have any of these keys (at most KEY_CAP per key):
-    the key lookup and the read in one query."""
+def versions_for_keys(keys, params: dict) -> tuple[dict[int, list[Version]], dict[int, Person]]:
+    """The stored versions of the people who have any of these keys (at most KEY_CAP per key),
+    and those people (unless merged into another): key lookup and reads in one query."""
     if not keys:
-        return {}
+        return {}, {}
     where, args = _where_in("key", sorted(keys))
-    capped = _capped_people_sql(where)
-    return _read_versions(
-        f"person_id IN (SELECT person_id FROM ({capped}) AS hits)", [*args, KEY_CAP], params
+    schema = feature_schema(params)
+    sql = (
+        f"SELECT p.*, v.person_id AS match_person, v.source_record_id AS match_source, "
+        f"v.schema = %s AS match_current, "
+        f"CASE WHEN v.schema = %s THEN v.features ELSE v.record END AS match_data "
+        f"FROM {MatchVersion._meta.db_table} v "
+        f"JOIN {Person._meta.db_table} p ON p.id = v.person_id AND p.merged_into_id IS NULL "
+        f"WHERE v.person_id IN (SELECT person_id FROM ({_capped_people_sql(where)}) AS hits)"
     )
+    people: dict[int, Person] = {}
+    rows = []
+    for person in Person.objects.raw(sql, [schema, schema, *args, KEY_CAP]):
+        people.setdefault(person.pk, person)
+        rows.append((person.match_person, person.match_source, person.match_current,
+                     person.match_data))  # fmt: skip
+    return _versions_from_rows(rows, params), people
 
 
 # --------------------------------------------------------------------------------------------
@@ -487,10 +515,6 @@ def versions_for_keys(keys, params: dict) -> dict[int, list[Version]]:
 # --------------------------------------------------------------------------------------------
 
 _COLUMN = re.compile(r'"(\w+)_[lr]"')
-
-
-def _hashable(value):
-    return tuple(value) if isinstance(value, list) else value
 
 
 class Scorer:
@@ -533,19 +557,24 @@ class Scorer:
         return float(level["log2_bayes_factor"]) + self._tf_adjustment(level, q, c)
 
     def model_weights(self, q: dict, candidates: list[dict]) -> list[float]:
-        """Match weight of each candidate before the hard rules (as `score_pair` adds it up)."""
+        """Match weight of each candidate before the hard rules (as `score_pair` adds it up).
+        Candidates' list features must be tuples (as `stored_versions` returns them)."""
+        getters = [itemgetter(*cols) if cols else None for cols in self.columns]
         memos: list[dict] = [{} for _ in self.comparisons]
         out = []
         for c in candidates:
             weight = self.prior
-            for i, cols in enumerate(self.columns):
-                if cols is None:
-                    weight += self._level_weight(i, q, c)
-                    continue
-                key = tuple(_hashable(c.get(col)) for col in cols)
-                lw = memos[i].get(key)
+            for i, get in enumerate(getters):
+                try:
+                    key = get(c) if get is not None else None
+                    lw = memos[i].get(key) if get is not None else None
+                except (KeyError, TypeError):  # a feature missing, or a list: no memo
+                    key, lw = None, None
+                    get = None
                 if lw is None:
-                    lw = memos[i][key] = self._level_weight(i, q, c)
+                    lw = self._level_weight(i, q, c)
+                    if get is not None:
+                        memos[i][key] = lw
                 weight += lw
             out.append(weight)
         return out
@@ -598,8 +627,6 @@ def match_records(records: list[dict], params: dict) -> list[list[Scored]]:
     first: one key lookup and one read of stored versions for the whole list."""
     queries = [prepare(r, params) for r in records]
     keys = [query_keys(r) for r in records]
-    if len(records) == 1:  # real time: one round trip
-        return [scorer_for(params).rank(queries[0], versions_for_keys(keys[0], params))]
     hits = people_by_key(set().union(*keys)) if records else {}
     wanted = [{pid for k in ks for pid in hits.get(k, ())} for ks in keys]
     versions = stored_versions(set().union(*wanted) if wanted else set(), params)
@@ -624,29 +651,22 @@ class Candidate:
     compared_with: str = ""
 
 
-def _live_people(ids: list[int]) -> dict[int, Person]:
-    """These people, unless merged into another (one plain query: the ORM's query building
-    costs more than the lookup here)."""
-    if not ids:
-        return {}
-    marks = ", ".join(["%s"] * len(ids))
-    sql = f"SELECT * FROM {Person._meta.db_table} WHERE id IN ({marks}) AND merged_into_id IS NULL"
-    return {p.pk: p for p in Person.objects.raw(sql, list(ids))}
-
-
 def find_matches(record: dict, *, params: dict | None = None, limit: int = 10) -> list[Candidate]:
     """The people `record` could be, best first, with probability at or above the review
-    threshold. No access check: callers filter what the user may see."""
+    threshold. No access check: callers filter what the user may see. One query reads the
+    candidates and their stored versions (one more names an agency record compared with)."""
     params = params or active_params()
-    scored = match_records([record], params)[0]
-    people = _live_people([s.person_id for s in scored[: limit * 2]])
-    kept = [s for s in scored if s.person_id in people][:limit]
+    versions, people = versions_for_keys(query_keys(record), params)
+    query = prepare(record, params)
+    scored = [s for s in scorer_for(params).rank(query, versions) if s.person_id in people]
+    kept = scored[:limit]
+    source_ids = [s.version.source_record_id for s in kept if s.version.source_record_id]
     sources = {
         pk: f"{agency} record {record_id}"
-        for pk, agency, record_id in SourceRecord.objects.filter(
-            pk__in=[s.version.source_record_id for s in kept if s.version.source_record_id]
-        ).values_list("pk", "agency__name", "record_id")
-    }
+        for pk, agency, record_id in SourceRecord.objects.filter(pk__in=source_ids).values_list(
+            "pk", "agency__name", "record_id"
+        )
+    } if source_ids else {}  # fmt: skip
     return [
         Candidate(
             people[s.person_id],

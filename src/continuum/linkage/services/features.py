@@ -45,7 +45,8 @@ def _rows(sources: list[VersionSource], params: dict) -> tuple[list[tuple], list
                 schema,
             )
         )
-        keys.update((s.person_id, key) for key in version_keys(s.record, s.given_names))
+        own = s.keys if s.keys is not None else version_keys(s.record, s.given_names)
+        keys.update((s.person_id, key) for key in own)
     return versions, sorted(keys)
 
 
@@ -88,11 +89,17 @@ def features_add(sources: list[VersionSource], *, params: dict) -> None:
     if not sources:
         return
     versions, keys = _rows(sources, params)
-    have = set(
-        MatchKey.objects.filter(
-            person_id__in={pid for pid, _key in keys}, key__in={key for _pid, key in keys}
-        ).values_list("person_id", "key")
-    )
+    people = sorted({pid for pid, _key in keys})
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            table = MatchKey._meta.db_table  # a model's table, not input
+            cursor.execute(
+                f"SELECT person_id, key FROM {table} WHERE person_id = ANY(%s)",  # noqa: S608
+                [people],
+            )
+            have = set(cursor.fetchall())
+    else:
+        have = set(MatchKey.objects.filter(person_id__in=people).values_list("person_id", "key"))
     _insert(versions, [k for k in keys if k not in have])
 
 
@@ -144,7 +151,8 @@ def features_rebuild_all(*, params: dict | None = None, progress=None) -> int:
             if progress is not None:
                 progress(min(start + REBUILD_BATCH, len(ids)), len(ids))
         with connection.cursor() as cursor:
-            if deferred:
+            if deferred:  # the loaded rows' deferred foreign key checks first
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
             for definition in deferred:
                 cursor.execute(definition)

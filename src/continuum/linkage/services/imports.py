@@ -28,6 +28,7 @@ from continuum.linkage.matching import (
     Version,
     VersionSource,
     active_params,
+    frozen,
     people_by_key,
     query_keys,
     scorer_for,
@@ -48,7 +49,7 @@ from continuum.people.models import AgencyIdentifier, Person, PersonKind
 
 logger = logging.getLogger(__name__)
 #: Rows matched and stored together, in one transaction.
-CHUNK_SIZE = 500
+CHUNK_SIZE = 1000
 MAX_REVIEW_CANDIDATES = 3
 ALLOWED_SUFFIXES = {".csv", ".xlsx"}
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -280,6 +281,7 @@ class _Row:
     outcome: str = ""
     person_ref: int | None = None  # an existing person's id, or a new person's negative ref
     candidates: list[Scored] = field(default_factory=list)
+    stored_keys: set[str] | None = None  # the keys its stored version will have
     error: str = ""
 
 
@@ -287,7 +289,7 @@ def _decide(rows: list[_Row], params: dict, upper: float) -> None:
     """Match each new row against the area and against the rows before it in the chunk (two
     agency records of one new person link to one person), all candidates read at once."""
     for row in rows:
-        row.features = prepare(row.data, params)
+        row.features = frozen(prepare(row.data, params))
         row.keys = query_keys(row.data)
     hits = people_by_key(set().union(*(r.keys for r in rows)))
     stored = stored_versions({pid for r in rows for k in r.keys for pid in hits.get(k, ())},
@@ -309,7 +311,8 @@ def _decide(rows: list[_Row], params: dict, upper: float) -> None:
         else:
             row.outcome, row.person_ref = "new", -(index + 1)
         local.setdefault(row.person_ref, []).append(Version(row.person_ref, None, row.features))
-        for key in version_keys(row.data):
+        row.stored_keys = version_keys(row.data)
+        for key in row.stored_keys:
             local_keys.setdefault(key, set()).add(row.person_ref)
 
 
@@ -384,10 +387,11 @@ def _write(job: ImportJob, rows: list[_Row], params: dict) -> None:
                     reason=f"{agency.name} holds a record of this person", started_by=actor)
         for pid in sorted({rec.person_id for rec, _r in linked} - involved)
     )  # fmt: skip
-    features_add(
-        [VersionSource(rec.person_id, rec.pk, r.data, features=r.features) for rec, r in linked],
-        params=params,
-    )
+    versions = [
+        VersionSource(rec.person_id, rec.pk, r.data, features=r.features, keys=r.stored_keys)
+        for rec, r in linked
+    ]
+    features_add(versions, params=params)
 
 
 def _update(job: ImportJob, existing: SourceRecord, data: dict) -> str:
