@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .model import LinkageConfig
+from .normalise import factorize
 from .rules import (
     dob_far_apart,
     given_level_by_name,
@@ -144,10 +145,11 @@ def _components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
 
 def _distinct_per_group(groups: np.ndarray, values: np.ndarray) -> np.ndarray:
     """Number of distinct non-null ``values`` per group label (indexed by label)."""
-    codes = pd.factorize(values, use_na_sentinel=True)[0]
+    codes = factorize(values)[0]
     present = codes >= 0
-    pairs = np.unique(np.stack([groups[present], codes[present]]), axis=1)
-    return np.bincount(pairs[0], minlength=int(groups.max()) + 1 if len(groups) else 0)
+    width = int(codes.max()) + 1 if present.any() else 1
+    keys = pd.unique(groups[present].astype(np.int64) * width + codes[present])
+    return np.bincount(keys // width, minlength=int(groups.max()) + 1 if len(groups) else 0)
 
 
 def _value_pairs(groups: np.ndarray, values: np.ndarray) -> pd.DataFrame:
