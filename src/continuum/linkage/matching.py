@@ -4,18 +4,19 @@ trained model's parameters (no Splink job per query).
 Every version of a person that Continuum holds — their own record and each agency record linked
 to them — is stored once as a `MatchVersion`: the person-extract row, the model's comparison
 features derived from it (`engine.realtime.prepare`), and its blocking keys (`MatchKey`: name
-sounds with the year of birth, date of birth with a name sound or the postcode district,
-postcode with a family name sound, NHS number, UPN, an unborn record's family name with the
-month it is due). Services keep them in step when people, names, addresses and links change.
+sounds — a given name's also for the full names it is short for — with the year of birth, date
+of birth with a name sound or the postcode district, postcode with a name sound, NHS number,
+UPN, an unborn record's family name with the month it is due). Services keep them in step when
+people, names, addresses and links change.
 
 A query derives the same kinds of key (with the year either side, the day and month swapped,
-given and family names swapped, and the months around an expected date), finds the people who
-share one in one index lookup (at most `KEY_CAP` people per key), reads their stored versions
-and scores them: each comparison's level is worked out once per distinct value among the
+given and family names swapped, and the months around an expected date), and one query finds
+the people who share one (at most `KEY_CAP` people per key) with their stored versions, which
+are scored: each comparison's level is worked out once per distinct value among the
 candidates and its weight read from the trained model's parameters; the few candidates that
 could reach the review threshold (or meet an unborn record) are then scored in full with
 `engine.realtime.score_pair`, the same levels, Bayes factors and hard rules as the batch model.
-`match_records` does the same for a chunk of records at once (imports).
+Imports do the same for a chunk of rows at once (`people_by_key`, `stored_versions`).
 """
 
 from __future__ import annotations
@@ -620,21 +621,6 @@ def scorer_for(params: dict) -> Scorer:
         _SCORERS.clear()
     _SCORERS[id(params)] = (params, scorer)
     return scorer
-
-
-def match_records(records: list[dict], params: dict) -> list[list[Scored]]:
-    """For each record, the people it could be (at or above the review threshold), best
-    first: one key lookup and one read of stored versions for the whole list."""
-    queries = [prepare(r, params) for r in records]
-    keys = [query_keys(r) for r in records]
-    hits = people_by_key(set().union(*keys)) if records else {}
-    wanted = [{pid for k in ks for pid in hits.get(k, ())} for ks in keys]
-    versions = stored_versions(set().union(*wanted) if wanted else set(), params)
-    scorer = scorer_for(params)
-    return [
-        scorer.rank(q, {pid: versions[pid] for pid in people if pid in versions})
-        for q, people in zip(queries, wanted, strict=True)
-    ]
 
 
 # --------------------------------------------------------------------------------------------
