@@ -12,7 +12,9 @@ import platform
 import random
 import statistics
 import subprocess
+import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -259,3 +261,112 @@ def git_commit() -> dict:
 
 def now_iso() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+
+
+# --------------------------------------------------------------------------------------------
+# Database, Django and measuring: the scaffolding every PostgreSQL benchmark shares
+
+
+def recreate_database(url: str, *, allow_any_name: bool) -> None:
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    if name in {"test", "postgres", "template0", "template1", ""} or (
+        "bench" not in name and not allow_any_name
+    ):
+        raise SystemExit(
+            f"Refusing to drop database {name!r}: give a database whose name contains 'bench'."
+        )
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
+        conn.execute(drop.format(sql.Identifier(name)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def setup_django(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("CONTINUUM_ENV", "test")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "continuum.settings"
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    import warnings
+
+    import django
+
+    # WhiteNoise warns that collectstatic has not been run; pages are measured, not assets.
+    warnings.filterwarnings("ignore", message="No directory at")
+    django.setup()
+
+
+def analyse(*tables: str) -> float:
+    """VACUUM (ANALYZE) the named tables, or the whole database; returns the seconds taken."""
+    from django.db import connection
+
+    t0 = time.perf_counter()
+    raw = connection.connection
+    autocommit = raw.autocommit
+    raw.autocommit = True
+    with raw.cursor() as cur:
+        for statement in [f"VACUUM (ANALYZE) {t}" for t in tables] or ["VACUUM (ANALYZE)"]:
+            cur.execute(statement)  # table names come from the scripts, not input
+    raw.autocommit = autocommit
+    return time.perf_counter() - t0
+
+
+def cumulative(weights: list[float]) -> list[float]:
+    out, total = [], 0.0
+    for w in weights:
+        total += w
+        out.append(total)
+    return out
+
+
+def ms_since(t0: float) -> float:
+    return (time.perf_counter() - t0) * 1000
+
+
+class BackendCPU:
+    """CPU time (user + system) the PostgreSQL backend serving this process has used, from /proc
+    (so only when PostgreSQL runs on this machine). With this process's own CPU it gives what a
+    request costs whatever else the shared machine is doing; wall-clock times there mostly
+    measure the queue for a core. Clock ticks are coarse (10 ms), so only means over many
+    requests are reported. Parallel query workers' CPU is not counted."""
+
+    def __init__(self):
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            self.path = Path(f"/proc/{cursor.fetchone()[0]}/stat")
+
+    def ms(self) -> float | None:
+        if not self.path.exists():
+            return None
+        fields = self.path.read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def contention() -> dict:
+    """How much of a core this process gets right now, and a database round trip: the machine is
+    shared, so wall-clock figures are read against these."""
+    from django.db import connection
+
+    c0, t0 = time.thread_time(), time.perf_counter()
+    total = 0
+    for i in range(3_000_000):
+        total += i * i
+    cpu_share = (time.thread_time() - c0) / (time.perf_counter() - t0)
+    trips = []
+    with connection.cursor() as cur:
+        for _ in range(200):
+            t0 = time.perf_counter()
+            cur.execute("SELECT 1")
+            cur.fetchone()
+            trips.append(ms_since(t0))
+    return {
+        "cpu_share_of_one_core": round(cpu_share, 2),
+        "select_1_round_trip_p50_ms": round(statistics.median(trips), 3),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+    }

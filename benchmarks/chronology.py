@@ -44,13 +44,17 @@ from _common import (  # noqa: E402
     FAMILY_NAMES,
     FEMALE_GIVEN,
     MALE_GIVEN,
+    analyse,
+    contention,
     git_commit,
     machine_info,
+    ms_since,
     now_iso,
     percentiles,
     postcode_pool,
+    recreate_database,
+    setup_django,
 )
-from foundation import analyse, recreate_database, setup_django  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/continuum_bench_chronology"
 RESULTS = HERE / "results" / "chronology.json"
@@ -257,10 +261,6 @@ def build(seed: int, other_families: int) -> dict:
     }
 
 
-def _ms(t0: float) -> float:
-    return (time.perf_counter() - t0) * 1000
-
-
 def measure(client, url: str, runs: int, *, csv: bool) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -271,7 +271,7 @@ def measure(client, url: str, runs: int, *, csv: bool) -> dict:
     for _ in range(runs):
         c0, t0 = time.thread_time(), time.perf_counter()
         response = client.get(url)
-        times.append(_ms(t0))
+        times.append(ms_since(t0))
         cpu.append((time.thread_time() - c0) * 1000)
         assert response.status_code == 200, (url, response.status_code)
     with CaptureQueriesContext(connection) as ctx:
@@ -285,28 +285,6 @@ def measure(client, url: str, runs: int, *, csv: bool) -> dict:
         "queries": len(ctx.captured_queries),
         "events_rendered": events,
         "bytes": len(response.content),
-    }
-
-
-def contention() -> dict:
-    from django.db import connection
-
-    c0, t0 = time.thread_time(), time.perf_counter()
-    total = 0
-    for i in range(3_000_000):
-        total += i * i
-    cpu_share = (time.thread_time() - c0) / (time.perf_counter() - t0)
-    trips = []
-    with connection.cursor() as cur:
-        for _ in range(100):
-            t0 = time.perf_counter()
-            cur.execute("SELECT 1")
-            cur.fetchone()
-            trips.append(_ms(t0))
-    return {
-        "cpu_share_of_one_core": round(cpu_share, 2),
-        "select_1_round_trip_p50_ms": round(statistics.median(trips), 3),
-        "load_average": [round(x, 2) for x in os.getloadavg()],
     }
 
 

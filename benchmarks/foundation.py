@@ -31,7 +31,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -43,13 +43,20 @@ from _common import (  # noqa: E402
     MALE_GIVEN,
     STREET_TYPES,
     STREETS,
+    BackendCPU,
+    analyse,
+    contention,
+    cumulative,
     git_commit,
     machine_info,
     misspell,
+    ms_since,
     nhs_check_digit,
     now_iso,
     percentiles,
     postcode_pool,
+    recreate_database,
+    setup_django,
     zipf_weights,
 )
 
@@ -70,53 +77,12 @@ NICKNAMES = {
 # Database
 
 
-def recreate_database(url: str, *, allow_any_name: bool) -> None:
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if name in {"test", "postgres", "template0", "template1", ""} or (
-        "bench" not in name and not allow_any_name
-    ):
-        raise SystemExit(
-            f"Refusing to drop database {name!r}: give a database whose name contains 'bench'."
-        )
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
-        conn.execute(drop.format(sql.Identifier(name)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
-def setup_django(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("CONTINUUM_ENV", "test")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "continuum.settings"
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    import warnings
-
-    import django
-
-    # WhiteNoise warns that collectstatic has not been run; pages are measured, not assets.
-    warnings.filterwarnings("ignore", message="No directory at")
-    django.setup()
-
-
 # --------------------------------------------------------------------------------------------
 # Seeding
 
 
 def _weighted(rng: random.Random, items: list, weights: list[float], k: int) -> list:
-    return rng.choices(items, cum_weights=_cumulative(weights), k=k)
-
-
-def _cumulative(weights: list[float]) -> list[float]:
-    out, total = [], 0.0
-    for w in weights:
-        total += w
-        out.append(total)
-    return out
+    return rng.choices(items, cum_weights=cumulative(weights), k=k)
 
 
 class Seeder:
@@ -132,11 +98,11 @@ class Seeder:
         self._norm = normalise_name
         self._key = phonetic_key
         self._name_cache: dict[str, tuple[str, str]] = {}
-        self.family_cum = _cumulative(zipf_weights(len(FAMILY_NAMES), 0.6))
-        self.male_cum = _cumulative(zipf_weights(len(MALE_GIVEN), 0.8, 5))
-        self.female_cum = _cumulative(zipf_weights(len(FEMALE_GIVEN), 0.8, 5))
+        self.family_cum = cumulative(zipf_weights(len(FAMILY_NAMES), 0.6))
+        self.male_cum = cumulative(zipf_weights(len(MALE_GIVEN), 0.8, 5))
+        self.female_cum = cumulative(zipf_weights(len(FEMALE_GIVEN), 0.8, 5))
         self.eth_codes = [c for c, _ in ETHNICITIES]
-        self.eth_cum = _cumulative([w for _, w in ETHNICITIES])
+        self.eth_cum = cumulative([w for _, w in ETHNICITIES])
         self.ids = dict.fromkeys(
             ["person", "name", "address", "personaddress", "household", "membership", "rel", "inv"],
             0,
@@ -482,46 +448,8 @@ class Seeder:
         return {"ctx": ctx, "counts": self.counts, "timings_s": timings}
 
 
-def analyse() -> float:
-    from django.db import connection
-
-    t0 = time.perf_counter()
-    raw = connection.connection
-    autocommit = raw.autocommit
-    raw.autocommit = True
-    with raw.cursor() as cur:
-        cur.execute("VACUUM (ANALYZE)")
-    raw.autocommit = autocommit
-    return time.perf_counter() - t0
-
-
 # --------------------------------------------------------------------------------------------
 # Measuring
-
-
-def _ms(t0: float) -> float:
-    return (time.perf_counter() - t0) * 1000
-
-
-class BackendCPU:
-    """CPU time (user + system) the PostgreSQL backend serving this process has used, from /proc
-    (so only when PostgreSQL runs on this machine). With this process's own CPU it gives what a
-    request costs whatever else the shared machine is doing; wall-clock times there mostly
-    measure the queue for a core. Clock ticks are coarse (10 ms), so only means over many
-    requests are reported. Parallel query workers' CPU is not counted."""
-
-    def __init__(self):
-        from django.db import connection
-
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_backend_pid()")
-            self.path = Path(f"/proc/{cursor.fetchone()[0]}/stat")
-
-    def ms(self) -> float | None:
-        if not self.path.exists():
-            return None
-        fields = self.path.read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
 
 
 def _cpu_per_request(process_ms: list[float], backend_before, backend_after) -> float | None:
@@ -581,7 +509,7 @@ def measure_search(user, people: list[dict], rng: random.Random) -> dict:
             query = build(p)
             c0, t0 = time.thread_time(), time.perf_counter()
             hits = person_search(user, query)
-            times.append(_ms(t0))
+            times.append(ms_since(t0))
             cpu.append((time.thread_time() - c0) * 1000)
             ids = [h.person.pk for h in hits]
             found += p["pk"] in ids
@@ -615,7 +543,7 @@ def measure_person_page(client, ids: list[int]) -> dict:
     for pid in ids:
         c0, t0 = time.thread_time(), time.perf_counter()
         response = client.get(f"/people/{pid}/")
-        times.append(_ms(t0))
+        times.append(ms_since(t0))
         cpu.append((time.thread_time() - c0) * 1000)
         assert response.status_code == 200, (pid, response.status_code)
     cpu_per_request = _cpu_per_request(cpu, backend_before, backend.ms())
@@ -633,30 +561,6 @@ def measure_person_page(client, ids: list[int]) -> dict:
     }
 
 
-def contention() -> dict:
-    """How much of a core this process gets right now, and a database round trip: the machine is
-    shared, so wall-clock figures are read against these."""
-    from django.db import connection
-
-    c0, t0 = time.thread_time(), time.perf_counter()
-    total = 0
-    for i in range(3_000_000):
-        total += i * i
-    cpu_share = (time.thread_time() - c0) / (time.perf_counter() - t0)
-    trips = []
-    with connection.cursor() as cur:
-        for _ in range(200):
-            t0 = time.perf_counter()
-            cur.execute("SELECT 1")
-            cur.fetchone()
-            trips.append(_ms(t0))
-    return {
-        "cpu_share_of_one_core": round(cpu_share, 2),
-        "select_1_round_trip_p50_ms": round(statistics.median(trips), 3),
-        "load_average": [round(x, 2) for x in os.getloadavg()],
-    }
-
-
 def measure_audit(client, user, ids: list[int], rng: random.Random) -> dict:
     from continuum.audit.models import AuditAction
     from continuum.audit.services import audit_record
@@ -666,7 +570,7 @@ def measure_audit(client, user, ids: list[int], rng: random.Random) -> dict:
     for pid in ids:
         t0 = time.perf_counter()
         audit_record(actor=user, action=AuditAction.VIEW, object_type="person", object_id=pid)
-        alone.append(_ms(t0))
+        alone.append(ms_since(t0))
 
     real = selectors.audit_record
 
@@ -681,7 +585,7 @@ def measure_audit(client, user, ids: list[int], rng: random.Random) -> dict:
                 selectors.audit_record = real if audited else no_audit
                 t0 = time.perf_counter()
                 response = client.get(f"/people/{pid}/")
-                pair[audited] = _ms(t0)
+                pair[audited] = ms_since(t0)
                 assert response.status_code == 200
             with_audit.append(pair[True])
             without_audit.append(pair[False])

@@ -47,13 +47,18 @@ from _common import (  # noqa: E402
     MALE_GIVEN,
     STREET_TYPES,
     STREETS,
+    BackendCPU,
+    analyse,
+    contention,
     git_commit,
     machine_info,
+    ms_since,
     now_iso,
     percentiles,
     postcode_pool,
+    recreate_database,
+    setup_django,
 )
-from foundation import analyse, contention, recreate_database, setup_django  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/continuum_bench_hubs"
 RESULTS = HERE / "results" / "hubs.json"
@@ -392,16 +397,6 @@ class Seeder:
 # Measuring
 
 
-def _ms(t0: float) -> float:
-    return (time.perf_counter() - t0) * 1000
-
-
-def _backend_cpu_ms(pid: int) -> float:
-    """CPU time (user + system) the PostgreSQL backend process has used, from /proc."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
-
-
 def measure_page(client, urls: list[str], rounds: int) -> dict:
     """Time GET of each URL `rounds` times (after one warm-up each); count queries once.
 
@@ -419,7 +414,7 @@ def measure_page(client, urls: list[str], rounds: int) -> dict:
         for url in urls:
             c0, t0 = time.thread_time(), time.perf_counter()
             response = client.get(url)
-            times.append(_ms(t0))
+            times.append(ms_since(t0))
             python_cpu.append((time.thread_time() - c0) * 1000)
             assert response.status_code == 200, (url, response.status_code)
     with CaptureQueriesContext(connection) as ctx:
@@ -430,10 +425,8 @@ def measure_page(client, urls: list[str], rounds: int) -> dict:
         "queries": len(ctx.captured_queries),
         "urls": urls,
     }
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    if not Path(f"/proc/{pid}/stat").exists():
+    backend = BackendCPU()
+    if backend.ms() is None:
         return result  # PostgreSQL on another machine: wall-clock times only
     with connection.cursor() as cursor:
         cursor.execute("SET max_parallel_workers_per_gather = 0")
@@ -441,9 +434,9 @@ def measure_page(client, urls: list[str], rounds: int) -> dict:
         total_cpu = []
         for _ in range(max(1, rounds // 2)):
             for url in urls:
-                c0, b0 = time.thread_time(), _backend_cpu_ms(pid)
+                c0, b0 = time.thread_time(), backend.ms()
                 client.get(url)
-                total_cpu.append((time.thread_time() - c0) * 1000 + _backend_cpu_ms(pid) - b0)
+                total_cpu.append((time.thread_time() - c0) * 1000 + backend.ms() - b0)
     finally:
         with connection.cursor() as cursor:
             cursor.execute("RESET max_parallel_workers_per_gather")

@@ -47,13 +47,18 @@ from _common import (  # noqa: E402
     FAMILY_NAMES,
     FEMALE_GIVEN,
     MALE_GIVEN,
+    analyse,
+    contention,
+    cumulative,
     git_commit,
     machine_info,
+    ms_since,
     now_iso,
     percentiles,
+    recreate_database,
+    setup_django,
     zipf_weights,
 )
-from foundation import contention, recreate_database, setup_django  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/continuum_bench_referrals"
 RESULTS = HERE / "results" / "referrals.json"
@@ -105,14 +110,6 @@ VIEWS = [
 ]
 
 
-def _cumulative(weights: list[float]) -> list[float]:
-    out, total = [], 0.0
-    for w in weights:
-        total += w
-        out.append(total)
-    return out
-
-
 def _pick(rng: random.Random, table: list[tuple[str, int]]) -> str:
     return rng.choices([c for c, _ in table], weights=[w for _, w in table])[0]
 
@@ -131,11 +128,11 @@ class Seeder:
         self.open_panel = open_panel
         self.rng = random.Random(seed)
         self.anchor = anchor
-        self.family_cum = _cumulative(zipf_weights(len(FAMILY_NAMES), 0.6))
-        self.male_cum = _cumulative(zipf_weights(len(MALE_GIVEN), 0.8, 5))
-        self.female_cum = _cumulative(zipf_weights(len(FEMALE_GIVEN), 0.8, 5))
+        self.family_cum = cumulative(zipf_weights(len(FAMILY_NAMES), 0.6))
+        self.male_cum = cumulative(zipf_weights(len(MALE_GIVEN), 0.8, 5))
+        self.female_cum = cumulative(zipf_weights(len(FEMALE_GIVEN), 0.8, 5))
         self.eth_codes = [c for c, _ in ETHNICITIES]
-        self.eth_cum = _cumulative([w for _, w in ETHNICITIES])
+        self.eth_cum = cumulative([w for _, w in ETHNICITIES])
         self.counts: dict[str, int] = {}
 
     # -- directory ----------------------------------------------------------------------------
@@ -417,26 +414,8 @@ class Seeder:
         return {"ctx": ctx, "counts": self.counts, "timings_s": timings}
 
 
-def analyse() -> float:
-    from django.db import connection
-
-    t0 = time.perf_counter()
-    raw = connection.connection
-    autocommit = raw.autocommit
-    raw.autocommit = True
-    with raw.cursor() as cur:
-        cur.execute("VACUUM (ANALYZE) people_person")
-        cur.execute("VACUUM (ANALYZE) referrals_referral")
-    raw.autocommit = autocommit
-    return time.perf_counter() - t0
-
-
 # --------------------------------------------------------------------------------------------
 # Measuring
-
-
-def _ms(t0: float) -> float:
-    return (time.perf_counter() - t0) * 1000
 
 
 def _timed_get(client, url: str) -> tuple[float, float, float, int, object]:
@@ -449,7 +428,7 @@ def _timed_get(client, url: str) -> tuple[float, float, float, int, object]:
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
         body = b"".join(response.streaming_content) if response.streaming else response.content
-    elapsed = _ms(t0)
+    elapsed = ms_since(t0)
     assert response.status_code == 200, (url, response.status_code)
     db = sum(float(q["time"]) for q in ctx.captured_queries) * 1000
     return elapsed, (time.thread_time() - c0) * 1000, db, len(ctx.captured_queries), body
@@ -584,7 +563,7 @@ def main(argv: list[str] | None = None) -> int:
         ).run()  # fmt: skip
         seed_s = time.perf_counter() - t0
         print(f"  seeded in {seed_s:.0f} s; VACUUM ANALYZE …")
-        analyse_s = analyse()
+        analyse_s = analyse("people_person", "referrals_referral")
         seed_info = {
             "seconds": round(seed_s, 1),
             "date": now_iso(),
