@@ -190,12 +190,19 @@ def _score_values(
     query: SearchQuery,
     postcode: str,
     reasons: list[str],
+    name_scores: dict[tuple, float] | None = None,
 ) -> float:
     """The score of one candidate from plain values: (given_norm, family_norm) of each of their
     names and (postcode, postcode_sector) of their current address."""
     score = 0.0
     if family:
-        best = _name_similarity(names, given, family)
+        key = tuple(names)
+        if name_scores is None:
+            best = _name_similarity(names, given, family)
+        elif key in name_scores:
+            best = name_scores[key]
+        else:
+            best = name_scores[key] = _name_similarity(names, given, family)
         score += best * 2
         if best > _EXACT:
             reasons.append("name matches")
@@ -242,36 +249,26 @@ def _date_of_birth_filter(query: SearchQuery, *, has_name: bool, prefix: str = "
 _PERSON_FIELDS = [f.attname for f in Person._meta.concrete_fields]
 _CURRENT_FIELDS = [f.attname for f in PersonAddress._meta.concrete_fields]
 _ADDRESS_FIELDS = [f.attname for f in Address._meta.concrete_fields]
-_DOB = _PERSON_FIELDS.index("date_of_birth")
-_FAMILY_NAME = _PERSON_FIELDS.index("family_name")
-_GIVEN_NAME = _PERSON_FIELDS.index("given_name")
-_POSTCODE = _ADDRESS_FIELDS.index("postcode")
-_SECTOR = _ADDRESS_FIELDS.index("postcode_sector")
 
 
 @dataclass
 class _Candidate:
-    """One person who could be a hit, as plain values: only the people shown become models."""
+    """One person who could be a hit, as the few plain values that score and rank them. Only the
+    people shown are then read in full (`_shown`): a common name can bring hundreds of candidates,
+    and reading every column of each of them was most of a slow search's time."""
 
-    names: list[tuple[str, str]]  # (given_norm, family_norm) of their names that matched
-    person: tuple  # values of _PERSON_FIELDS
-    current: tuple  # values of _CURRENT_FIELDS (all None without a current address)
-    address: tuple  # values of _ADDRESS_FIELDS (likewise)
-
-    def model(self) -> Person:
-        """The Person, with `current_addresses` as the search results page shows them."""
-        person = Person.from_db(DEFAULT_DB_ALIAS, _PERSON_FIELDS, self.person)
-        person.current_addresses = []
-        if self.current[0] is not None:
-            current = PersonAddress.from_db(DEFAULT_DB_ALIAS, _CURRENT_FIELDS, self.current)
-            current.address = Address.from_db(DEFAULT_DB_ALIAS, _ADDRESS_FIELDS, self.address)
-            person.current_addresses = [current]
-        return person
+    pk: int
+    date_of_birth: dt.date | None
+    family_name: str
+    given_name: str
+    current: list[tuple[str, str]]  # (postcode, postcode_sector) of their current address
+    names: list[tuple[str, str]] = field(default_factory=list)  # (given_norm, family_norm)
 
 
 def _candidates(user, query: SearchQuery, given: str, family: str, postcode: str):
     """The people who could be a hit, from one query that applies the gatekeeper, the name and
-    the date of birth, and reads each person with their current address."""
+    the date of birth, and reads what scores each person (with a postcode typed, their current
+    postcode)."""
     via = "person" if family else ""
     visible = visible_persons_filter(user, via=via)
     if visible is None:
@@ -293,27 +290,56 @@ def _candidates(user, query: SearchQuery, given: str, family: str, postcode: str
         )
         filters &= Q(**{f"{ref}__in": at_postcode.values("person_id")})
     model = PersonName if family else Person
-    rows = model.objects.filter(filters).annotate(
-        current=FilteredRelation(
-            f"{prefix}addresses", condition=Q(**{f"{prefix}addresses__end_date__isnull": True})
-        )
-    )
+    rows = model.objects.filter(filters)
     leading = ["given_norm", "family_norm"] if family else []
-    fields = [
-        *leading,
-        *(prefix + f for f in _PERSON_FIELDS),
-        *(f"current__{f}" for f in _CURRENT_FIELDS),
-        *(f"current__address__{f}" for f in _ADDRESS_FIELDS),
-    ]
-    a, b, c = len(leading), len(leading) + len(_PERSON_FIELDS), -len(_ADDRESS_FIELDS)
+    fields = [*leading, *(prefix + f for f in ("id", "date_of_birth", "family_name", "given_name"))]
+    if postcode:  # only a postcode scores by where they live: else their address is not read
+        rows = rows.annotate(
+            current=FilteredRelation(
+                f"{prefix}addresses", condition=Q(**{f"{prefix}addresses__end_date__isnull": True})
+            )
+        )
+        fields += ["current__id", "current__address__postcode", "current__address__postcode_sector"]
+    a = len(leading)
     people: dict[int, _Candidate] = {}
     for row in rows.order_by(ref).values_list(*fields)[:_CANDIDATE_CAP]:
         pid = row[a]
         if pid not in people:
-            people[pid] = _Candidate([], row[a:b], row[b:c], row[c:])
+            current = [(row[a + 5], row[a + 6])] if postcode and row[a + 4] is not None else []
+            people[pid] = _Candidate(pid, row[a + 1], row[a + 2], row[a + 3], current)
         if family:
             people[pid].names.append((row[0], row[1]))
     return list(people.values())
+
+
+def _shown(user, ids: list[int]) -> dict[int, Person]:
+    """The people to list, read in full with `current_addresses` as the results page shows them
+    (the gatekeeper applied again: this is a read of their record)."""
+    visible = visible_persons_filter(user)
+    if visible is None or not ids:
+        return {}
+    rows = (
+        Person.objects.filter(visible, pk__in=ids)
+        .annotate(
+            current=FilteredRelation("addresses", condition=Q(addresses__end_date__isnull=True))
+        )
+        .values_list(
+            *_PERSON_FIELDS,
+            *(f"current__{f}" for f in _CURRENT_FIELDS),
+            *(f"current__address__{f}" for f in _ADDRESS_FIELDS),
+        )
+    )
+    b, c = len(_PERSON_FIELDS), -len(_ADDRESS_FIELDS)
+    people: dict[int, Person] = {}
+    for row in rows:
+        person = Person.from_db(DEFAULT_DB_ALIAS, _PERSON_FIELDS, row[:b])
+        person.current_addresses = []
+        if row[b] is not None:
+            current = PersonAddress.from_db(DEFAULT_DB_ALIAS, _CURRENT_FIELDS, row[b:c])
+            current.address = Address.from_db(DEFAULT_DB_ALIAS, _ADDRESS_FIELDS, row[c:])
+            person.current_addresses = [current]
+        people.setdefault(person.pk, person)
+    return people
 
 
 def person_search(user, query: SearchQuery) -> list[SearchHit]:
@@ -330,21 +356,32 @@ def person_search(user, query: SearchQuery) -> list[SearchHit]:
             postcode = query.postcode.strip().upper()
     with transaction.atomic():
         scored = []
+        # the candidates of a common name share a few names: score each name once
+        name_scores: dict[tuple, float] = {}
         for candidate in _candidates(user, query, given, family, postcode):
             reasons: list[str] = []
-            person, address = candidate.person, candidate.address
-            current = [(address[_POSTCODE], address[_SECTOR])] if address[0] is not None else []
             score = _score_values(
-                person[_DOB], candidate.names, current, given, family, query, postcode, reasons
+                candidate.date_of_birth,
+                candidate.names,
+                candidate.current,
+                given,
+                family,
+                query,
+                postcode,
+                reasons,
+                name_scores,
             )
             if family and not any(r.startswith("name") for r in reasons):
                 continue
-            rank = (-score, person[_FAMILY_NAME], person[_GIVEN_NAME], person[0])
+            rank = (-score, candidate.family_name, candidate.given_name, candidate.pk)
             scored.append((rank, score, candidate, reasons))
         scored.sort(key=lambda item: item[0])
+        top = scored[:SEARCH_LIMIT]
+        shown = _shown(user, [candidate.pk for _, _, candidate, _ in top])
         hits = [
-            SearchHit(person=candidate.model(), score=score, reasons=reasons)
-            for _, score, candidate, reasons in scored[:SEARCH_LIMIT]
+            SearchHit(person=shown[candidate.pk], score=score, reasons=reasons)
+            for _, score, candidate, reasons in top
+            if candidate.pk in shown
         ]
         audit_record(
             actor=user,
