@@ -723,8 +723,9 @@ def main(argv: list[str] | None = None) -> int:
     front_door = User.objects.get(username="bench.frontdoor")
     practitioner = User.objects.get(username="bench.practitioner")
     rng = random.Random(args.seed + 1)
-    all_ids = list(Person.objects.values_list("pk", flat=True))
-    caseload_ids = list(persons_visible_to(practitioner).values_list("pk", flat=True))
+    all_ids = list(Person.objects.order_by("pk").values_list("pk", flat=True))
+    caseload = persons_visible_to(practitioner).order_by("pk")
+    caseload_ids = list(caseload.values_list("pk", flat=True))
     print(f"Practitioner's caseload: {len(caseload_ids):,} persons. Measuring search …")
 
     results: dict = {"search": {}, "contention_before": contention()}
