@@ -370,3 +370,17 @@ def contention() -> dict:
         "select_1_round_trip_p50_ms": round(statistics.median(trips), 3),
         "load_average": [round(x, 2) for x in os.getloadavg()],
     }
+
+
+def contention_rows(results: dict, filler: str) -> list[str]:
+    """The "Machine (before/after)" rows of a results table: `filler` is the empty cells between
+    the label and the note, e.g. "| | | | - |" for a table with that many columns."""
+    rows = []
+    for key in ("contention_before", "contention_after"):
+        c = results[key]
+        rows.append(
+            f"| Machine ({key.split('_')[1]}) {filler} this process got "
+            f"{c['cpu_share_of_one_core']:.0%} of a core; SELECT 1 round trip "
+            f"{c['select_1_round_trip_p50_ms']} ms; load average {c['load_average'][0]} |"
+        )
+    return rows

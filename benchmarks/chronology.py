@@ -46,6 +46,7 @@ from _common import (  # noqa: E402
     MALE_GIVEN,
     analyse,
     contention,
+    contention_rows,
     git_commit,
     machine_info,
     ms_since,
@@ -300,13 +301,7 @@ def table(results: dict) -> str:
             f"{r['p95_ms']} | {r['thread_cpu_p50_ms']} / {r['thread_cpu_p95_ms']} | "
             f"p95 < {TARGET_P95_MS} ({ok}) |"
         )
-    for key in ("contention_before", "contention_after"):
-        c = results[key]
-        rows.append(
-            f"| Machine ({key.split('_')[1]}) | | | | | | | this process got "
-            f"{c['cpu_share_of_one_core']:.0%} of a core; SELECT 1 "
-            f"{c['select_1_round_trip_p50_ms']} ms; load {c['load_average'][0]} |"
-        )
+    rows.extend(contention_rows(results, "| | | | | | |"))
     return "\n".join(rows)
 
 

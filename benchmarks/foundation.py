@@ -46,6 +46,7 @@ from _common import (  # noqa: E402
     BackendCPU,
     analyse,
     contention,
+    contention_rows,
     cumulative,
     git_commit,
     machine_info,
@@ -647,13 +648,7 @@ def table(results: dict) -> str:
         f"| Audit overhead per page | | | {audit['median_paired_difference_ms']} | | - | "
         f"median paired difference; ratio of medians {audit['ratio_of_medians']} |"
     )
-    for key in ("contention_before", "contention_after"):
-        c = results[key]
-        rows.append(
-            f"| Machine ({key.split('_')[1]}) | | | | | - | this process got "
-            f"{c['cpu_share_of_one_core']:.0%} of a core; SELECT 1 round trip "
-            f"{c['select_1_round_trip_p50_ms']} ms; load average {c['load_average'][0]} |"
-        )
+    rows.extend(contention_rows(results, "| | | | | - |"))
     return "\n".join(rows)
 
 

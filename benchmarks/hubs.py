@@ -50,6 +50,7 @@ from _common import (  # noqa: E402
     BackendCPU,
     analyse,
     contention,
+    contention_rows,
     git_commit,
     machine_info,
     ms_since,
@@ -459,12 +460,7 @@ def table(results: dict) -> str:
         cpu_text = f"{cpu['p50_ms']} / {cpu['p95_ms']}" if cpu else "-"
         rows.append(f"| {label} | {who} | {r['n']} | {r['p50_ms']} | {r['p95_ms']} | "
                     f"{cpu_text} | {r['queries']} | p95 < {TARGET_MS} ({ok}) |")  # fmt: skip
-    for key in ("contention_before", "contention_after"):
-        c = results[key]
-        rows.append(
-            f"| Machine ({key.split('_')[1]}) | | | | | | | this process got "
-            f"{c['cpu_share_of_one_core']:.0%} of a core; load average {c['load_average'][0]} |"
-        )
+    rows.extend(contention_rows(results, "| | | | | | |"))
     return "\n".join(rows)
 
 

@@ -49,6 +49,7 @@ from _common import (  # noqa: E402
     MALE_GIVEN,
     analyse,
     contention,
+    contention_rows,
     cumulative,
     git_commit,
     machine_info,
@@ -493,13 +494,7 @@ def table(results: dict) -> str:
         f"{c['rows']:,} rows, {c['bytes'] / 1e6:.0f} MB; Python CPU p50 "
         f"{c['python_cpu_p50_ms'] / 1000:.1f} s |"
     )
-    for key in ("contention_before", "contention_after"):
-        m = results[key]
-        rows.append(
-            f"| Machine ({key.split('_')[1]}) | | | | - | this process got "
-            f"{m['cpu_share_of_one_core']:.0%} of a core; SELECT 1 round trip "
-            f"{m['select_1_round_trip_p50_ms']} ms; load average {m['load_average'][0]} |"
-        )
+    rows.extend(contention_rows(results, "| | | | - |"))
     return "\n".join(rows)
 
 
