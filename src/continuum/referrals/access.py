@@ -132,3 +132,8 @@ def can_see_register(user) -> bool:
         and user.is_authenticated
         and user.role in (Role.FRONT_DOOR, Role.TEAM_MANAGER, Role.ANALYST, Role.DPO)
     )
+
+
+def can_set_receiving_team(user) -> bool:
+    """Which team receives an agency's hand-overs: its administrator or a team manager."""
+    return _is_active_staff(user) and user.role in (Role.ADMINISTRATOR, Role.TEAM_MANAGER)

@@ -464,7 +464,7 @@ def inbox(request):
         {
             "sections": sections,
             "nav": "inbox",
-            "may_set_receiving_team": services.may_set_receiving_team(request.user),
+            "may_set_receiving_team": access.can_set_receiving_team(request.user),
         },
     )
 
@@ -596,7 +596,7 @@ def register_csv(request):
 @require_http_methods(["GET", "POST"])
 def receiving_team(request):
     """The agency's administrator or a team manager chooses which team receives hand-overs."""
-    if not services.may_set_receiving_team(request.user):
+    if not access.can_set_receiving_team(request.user):
         raise Http404("Not found")
     teams = selectors.agency_teams(request.user.agency_id)
     current = selectors.receiving_team_of(request.user.agency_id)

@@ -28,7 +28,7 @@ from continuum.referrals.services.notifications import (
     notify_receiving,
 )
 from continuum.referrals.services.receipts import escalate_unacknowledged
-from continuum.referrals.services.receiving import may_set_receiving_team, receiving_team_set
+from continuum.referrals.services.receiving import receiving_team_set
 from continuum.referrals.services.submission import (
     DRAFT_FIELDS,
     missing_for_submit,
@@ -52,7 +52,6 @@ __all__ = [
     "front_door_agency",
     "information_request_acknowledge",
     "information_request_answer",
-    "may_set_receiving_team",
     "missing_for_submit",
     "notification_mark_read",
     "notify",

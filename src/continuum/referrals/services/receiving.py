@@ -8,23 +8,16 @@ from django.db import transaction
 
 from continuum.audit.models import AuditAction
 from continuum.audit.services import audit_record
-from continuum.directory.models import Role, Team, User
+from continuum.directory.models import Team, User
+from continuum.referrals import access
 from continuum.referrals.models import ReceivingTeam
-
-MAY_SET_RECEIVING_TEAM = (Role.ADMINISTRATOR, Role.TEAM_MANAGER)
-
-
-def may_set_receiving_team(user: User) -> bool:
-    return bool(
-        user and user.is_authenticated and user.agency_id and user.role in MAY_SET_RECEIVING_TEAM
-    )
 
 
 @transaction.atomic
 def receiving_team_set(*, actor: User, team: Team | None) -> ReceivingTeam | None:
     """Make `team` the receiving team of the actor's agency, or (None) send hand-overs to the
     agency-wide inbox. Only a team of the actor's own agency can be chosen."""
-    if not may_set_receiving_team(actor):
+    if not access.can_set_receiving_team(actor):
         raise ValidationError("Only an administrator or a team manager can choose this")
     if team is not None and team.agency_id != actor.agency_id:
         raise ValidationError({"team": f"Choose a team in {actor.agency.name}"})
