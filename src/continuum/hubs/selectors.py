@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from continuum.audit.models import AuditAction
 from continuum.audit.services import audit_record
+from continuum.core.db import report_transaction
 from continuum.directory.models import Agency
 from continuum.governance.access import Access, household_for_user, persons_visible_to
 from continuum.hubs.models import (
@@ -25,7 +26,6 @@ from continuum.hubs.models import (
     VolunteerMatch,
     VolunteerProfile,
 )
-from continuum.outcomes.selectors import report_transaction
 from continuum.people.codes import RelationshipKind
 from continuum.people.models import (
     Address,

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Count, Prefetch
 from django.http import Http404
 
 from continuum.audit.models import AuditAction
 from continuum.audit.services import audit_record
+from continuum.core.db import report_transaction
 from continuum.governance.access import Access, household_for_user
 from continuum.outcomes.access import ReportScope
 from continuum.outcomes.defaults import DEFAULT_CODE
@@ -255,17 +255,6 @@ SELECT 'cohort', 0, COUNT(*), SUM(1 + later), SUM(ended),
        SUM(CASE WHEN next_date IS NOT NULL OR start_date < %s THEN 1 ELSE 0 END)
 FROM families
 """
-
-
-@contextmanager
-def report_transaction():
-    """A transaction for one aggregate report query. On PostgreSQL, just-in-time compilation is
-    turned off for it: these queries cross the JIT cost threshold at area scale, and compiling
-    them took longer (seconds) than running them."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL jit = off")
-        yield cursor
 
 
 def _cohort_sql(
