@@ -16,7 +16,8 @@ are scored: each comparison's level is worked out once per distinct value among 
 candidates and its weight read from the trained model's parameters; the few candidates that
 could reach the review threshold (or meet an unborn record) are then scored in full with
 `engine.realtime.score_pair`, the same levels, Bayes factors and hard rules as the batch model.
-Imports do the same for a chunk of rows at once (`people_by_key`, `stored_versions`).
+Imports do the same for a chunk of rows at once (`people_by_key`, `stored_features`), with the
+levels of every pair worked out together in DuckDB (`engine.pairs`).
 """
 
 from __future__ import annotations
@@ -407,14 +408,26 @@ class Version:
     features: dict
 
 
-def _in_chunks(values: list, size: int = 5000):
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
+#: Separates the values of a list passed to PostgreSQL as one text parameter.
+_SEPARATOR = "\x1f"
 
 
-def _where_in(column: str, values: list) -> tuple[str, list]:
+def _lists_of(values) -> list[list]:
+    """The values in lists small enough for one query: all of them on PostgreSQL (passed as
+    one parameter), a few thousand at a time elsewhere (SQLite caps a query's parameters)."""
+    values = sorted(set(values))
     if connection.vendor == "postgresql":
-        return f"{column} = ANY(%s)", [values]
+        return [values] if values else []
+    return [values[start : start + 5000] for start in range(0, len(values), 5000)]
+
+
+def _any_of(column: str, values: list, sql_type: str = "text") -> tuple[str, list]:
+    """A condition that `column` is one of `values`. On PostgreSQL the values go as one text
+    parameter split in SQL: psycopg adapts a Python list value by value, which for the tens of
+    thousands of keys of an import chunk costs more than the query itself."""
+    if connection.vendor == "postgresql":
+        text = _SEPARATOR.join(str(v) for v in values)
+        return f"{column} = ANY(string_to_array(%s, %s)::{sql_type}[])", [text, _SEPARATOR]
     return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
 
 
@@ -430,10 +443,9 @@ def _capped_people_sql(where: str) -> str:
 def people_by_key(keys) -> dict[str, list[int]]:
     """The people (at most KEY_CAP, lowest ids first) who have each key."""
     found: dict[str, list[int]] = {}
-    keys = sorted(keys)
     with connection.cursor() as cursor:
-        for chunk in _in_chunks(keys):
-            where, args = _where_in("key", chunk)
+        for chunk in _lists_of(keys):
+            where, args = _any_of("key", chunk)
             cursor.execute(_capped_people_sql(where), [*args, KEY_CAP])
             for key, person_id in cursor.fetchall():
                 found.setdefault(key, []).append(person_id)
@@ -466,24 +478,41 @@ def _versions_from_rows(rows, params: dict) -> dict[int, list[Version]]:
     return out
 
 
-def _read_versions(where: str, args: list, params: dict) -> dict[int, list[Version]]:
-    schema = feature_schema(params)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT person_id, source_record_id, schema = %s, "
-            f"CASE WHEN schema = %s THEN features ELSE record END "
-            f"FROM {MatchVersion._meta.db_table} WHERE {where}",
-            [schema, schema, *args],
-        )
-        return _versions_from_rows(cursor.fetchall(), params)
+@dataclass
+class StoredFeatures:
+    """A stored version as an import reads it to score a chunk of rows at once
+    (`engine.pairs`): the features as JSON text, parsed only for the few pairs scored in full."""
+
+    person_id: int
+    source_record_id: int | None
+    features_json: str
+
+    def version(self) -> Version:
+        return Version(self.person_id, self.source_record_id,
+                       frozen(json.loads(self.features_json)))  # fmt: skip
 
 
-def stored_versions(person_ids, params: dict) -> dict[int, list[Version]]:
+def stored_features(person_ids, params: dict) -> dict[int, list[StoredFeatures]]:
     """The stored versions of these people (own record first), with features derived again
     from the record where they were stored by other normalisation code."""
-    out: dict[int, list[Version]] = {}
-    for chunk in _in_chunks(sorted(set(person_ids))):
-        out.update(_read_versions(*_where_in("person_id", chunk), params))
+    schema = feature_schema(params)
+    out: dict[int, list[StoredFeatures]] = {}
+    with connection.cursor() as cursor:
+        for chunk in _lists_of(person_ids):
+            where, args = _any_of("person_id", chunk, "bigint")
+            cursor.execute(
+                f"SELECT person_id, source_record_id, schema = %s, "
+                f"CASE WHEN schema = %s THEN features ELSE record END "
+                f"FROM {MatchVersion._meta.db_table} WHERE {where} "
+                f"ORDER BY person_id, source_record_id IS NOT NULL, source_record_id",
+                [schema, schema, *args],
+            )
+            for person_id, source_id, current, data in cursor.fetchall():
+                if not current:  # stored by other normalisation code: derived again
+                    record = json.loads(data) if isinstance(data, str) else data
+                    data = prepare(record, params)
+                text = data if isinstance(data, str) else json.dumps(data)
+                out.setdefault(person_id, []).append(StoredFeatures(person_id, source_id, text))
     return out
 
 
@@ -492,7 +521,7 @@ def versions_for_keys(keys, params: dict) -> tuple[dict[int, list[Version]], dic
     and those people (unless merged into another): key lookup and reads in one query."""
     if not keys:
         return {}, {}
-    where, args = _where_in("key", sorted(keys))
+    where, args = _any_of("key", sorted(keys))
     schema = feature_schema(params)
     sql = (
         f"SELECT p.*, v.person_id AS match_person, v.source_record_id AS match_source, "
@@ -559,7 +588,7 @@ class Scorer:
 
     def model_weights(self, q: dict, candidates: list[dict]) -> list[float]:
         """Match weight of each candidate before the hard rules (as `score_pair` adds it up).
-        Candidates' list features must be tuples (as `stored_versions` returns them)."""
+        Candidates' list features must be tuples (as `StoredFeatures.version` gives them)."""
         getters = [itemgetter(*cols) if cols else None for cols in self.columns]
         memos: list[dict] = [{} for _ in self.comparisons]
         out = []
@@ -589,15 +618,24 @@ class Scorer:
         for version, weight in zip(flat, weights, strict=True):
             if weight < floor and not (q.get("unborn") or version.features.get("unborn")):
                 continue  # the hard rules only lower a score, except the unborn rule
-            full_weight, probability, breakdown = score_pair(q, version.features, self.params)
-            if probability < self.lower:
-                continue
+            scored = self.in_full(q, version)
             held = best.get(version.person_id)
-            if held is None or probability > held.probability:
-                best[version.person_id] = Scored(
-                    version.person_id, probability, full_weight, breakdown, version
-                )
-        return sorted(best.values(), key=lambda s: (-s.probability, s.person_id))
+            if scored is not None and (held is None or scored.probability > held.probability):
+                best[version.person_id] = scored
+        return ranked(best)
+
+    def in_full(self, q: dict, version: Version) -> Scored | None:
+        """The version scored with the model and the hard rules (`score_pair`), if it reaches
+        the review threshold."""
+        full_weight, probability, breakdown = score_pair(q, version.features, self.params)
+        if probability < self.lower:
+            return None
+        return Scored(version.person_id, probability, full_weight, breakdown, version)
+
+
+def ranked(best: dict[int, Scored]) -> list[Scored]:
+    """Each person's best score, best first (ties by person id)."""
+    return sorted(best.values(), key=lambda s: (-s.probability, s.person_id))
 
 
 @dataclass

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,17 +23,20 @@ from continuum.audit.services import audit_record
 from continuum.core.identifiers import is_valid_nhs_number
 from continuum.governance.models import AccessLevel, Involvement, InvolvementSource
 from continuum.linkage.engine.layout import ALL_COLUMNS, validate_row
+from continuum.linkage.engine.pairs import PairScorer
 from continuum.linkage.engine.realtime import prepare
 from continuum.linkage.matching import (
     Scored,
+    StoredFeatures,
     Version,
     VersionSource,
     active_params,
     frozen,
     people_by_key,
     query_keys,
+    ranked,
     scorer_for,
-    stored_versions,
+    stored_features,
     thresholds,
     version_keys,
 )
@@ -285,27 +289,72 @@ class _Row:
     error: str = ""
 
 
-def _decide(rows: list[_Row], params: dict, upper: float) -> None:
+def _stored_candidates(rows: list[_Row], params: dict, pairs: PairScorer) -> tuple[list, dict]:
+    """Each row's candidates among the people the area already holds, scored: one key lookup
+    and one read of stored versions for the chunk, every (row, version) pair's model weight
+    worked out together (`engine.pairs`), and only the pairs that could reach the review
+    threshold (or meet an unborn record) scored in full with the hard rules.
+
+    Returns, per row, {person id: best Scored} and the stored versions read (by person)."""
+    hits = people_by_key(set().union(*(r.keys for r in rows)))
+    people = [{pid for k in r.keys for pid in hits.get(k, ())} for r in rows]
+    stored = stored_features(set().union(*people), params)
+    right: list[StoredFeatures] = []
+    indices: dict[int, list[int]] = {}
+    for pid, versions in stored.items():
+        indices[pid] = list(range(len(right), len(right) + len(versions)))
+        right.extend(versions)
+    left_index, right_index = [], []
+    for i, found in enumerate(people):
+        for pid in found:
+            for j in indices.get(pid, ()):
+                left_index.append(i)
+                right_index.append(j)
+    scored = pairs.weights([r.features for r in rows], [v.features_json for v in right],
+                           np.array(left_index), np.array(right_index))  # fmt: skip
+    scorer = scorer_for(params)
+    floor = scorer.lower_weight - 1e-6
+    worth = np.flatnonzero((scored.weights >= floor) | scored.unborn)
+    parsed: dict[int, Version] = {}
+    best: list[dict[int, Scored]] = [{} for _ in rows]
+    for n in worth:  # in pair order: each row's versions own record first, as `Scorer.rank`
+        i, j = left_index[n], right_index[n]
+        version = parsed.get(j) or parsed.setdefault(j, right[j].version())
+        result = scorer.in_full(rows[i].features, version)
+        held = best[i].get(version.person_id)
+        if result is not None and (held is None or result.probability > held.probability):
+            best[i][version.person_id] = result
+    return best, stored
+
+
+def _decide(rows: list[_Row], params: dict, upper: float, pairs: PairScorer) -> None:
     """Match each new row against the area and against the rows before it in the chunk (two
-    agency records of one new person link to one person), all candidates read at once."""
+    agency records of one new person link to one person)."""
     for row in rows:
         row.features = frozen(prepare(row.data, params))
         row.keys = query_keys(row.data)
-    hits = people_by_key(set().union(*(r.keys for r in rows)))
-    stored = stored_versions({pid for r in rows for k in r.keys for pid in hits.get(k, ())},
-                             params)  # fmt: skip
+    best, stored = _stored_candidates(rows, params, pairs)
     scorer = scorer_for(params)
     local_keys: dict[str, set[int]] = {}  # versions added by earlier rows of the chunk
     local: dict[int, list[Version]] = {}
     for index, row in enumerate(rows):
-        people = {pid for k in row.keys for pid in hits.get(k, ())}
-        people |= {ref for k in row.keys for ref in local_keys.get(k, ())}
-        versions = {ref: stored.get(ref, []) + local.get(ref, []) for ref in people}
-        row.candidates = scorer.rank(row.features, versions)[:MAX_REVIEW_CANDIDATES]
-        best = row.candidates[0] if row.candidates else None
-        if best is not None and best.probability >= upper:
-            row.outcome, row.person_ref = "linked", best.person_id
-        elif best is not None:
+        found = best[index]
+        refs = {ref for k in row.keys for ref in local_keys.get(k, ())}
+        if refs:  # earlier rows of the chunk, and any stored versions of people only they find
+            versions = {
+                ref: ([v.version() for v in stored.get(ref, ())] if ref not in found else [])
+                + local.get(ref, [])
+                for ref in refs
+            }
+            for result in scorer.rank(row.features, versions):
+                held = found.get(result.person_id)
+                if held is None or result.probability > held.probability:
+                    found[result.person_id] = result
+        row.candidates = ranked(found)[:MAX_REVIEW_CANDIDATES]
+        best_match = row.candidates[0] if row.candidates else None
+        if best_match is not None and best_match.probability >= upper:
+            row.outcome, row.person_ref = "linked", best_match.person_id
+        elif best_match is not None:
             row.outcome = "review"
             continue
         else:
@@ -410,7 +459,8 @@ def _update(job: ImportJob, existing: SourceRecord, data: dict) -> str:
     return "updated"
 
 
-def _import_rows(job: ImportJob, rows: list[_Row], params: dict, upper: float) -> None:
+def _import_rows(job: ImportJob, rows: list[_Row], params: dict, upper: float,
+                 pairs: PairScorer) -> None:  # fmt: skip
     """Store one pass of rows (each record_id at most once): updates and new records."""
     existing = {
         r.record_id: r
@@ -429,12 +479,14 @@ def _import_rows(job: ImportJob, rows: list[_Row], params: dict, upper: float) -
             changed_people.add(record.person_id)
     features_refresh(changed_people, params=params)
     if new:
-        _decide(new, params, upper)
+        _decide(new, params, upper, pairs)
         _write(job, new, params)
 
 
-def _import_chunk(job: ImportJob, raw_rows: list[dict], first_row: int, params: dict,
-                  upper: float) -> tuple[list[dict], dict[str, int]]:  # fmt: skip
+def _import_chunk(
+    job: ImportJob, raw_rows: list[dict], first_row: int, params: dict, upper: float,
+    pairs: PairScorer,
+) -> tuple[list[dict], dict[str, int]]:  # fmt: skip
     """Validate, match and store a chunk of rows; returns its row errors and outcome counts.
     A record_id repeated within the chunk is stored by a second pass, as an update."""
     errors: list[dict] = []
@@ -453,7 +505,7 @@ def _import_chunk(job: ImportJob, raw_rows: list[dict], first_row: int, params: 
         passes[depth].append(_Row(number, clean))
     counts: dict[str, int] = {}
     for rows in passes:
-        _import_rows(job, rows, params, upper)
+        _import_rows(job, rows, params, upper, pairs)
         for row in rows:
             if row.error:
                 errors.append({"row": row.number, "field": "record", "reason": row.error})
@@ -476,9 +528,10 @@ def import_run(job_id: int, *, chunk_size: int = CHUNK_SIZE, after_chunk: Callab
     """Process the job from its resume point, one chunk per transaction.
 
     Each chunk is validated, matched (one key lookup and one read of candidates for the whole
-    chunk, scored in memory) and stored in bulk. A job killed half way has committed whole
-    chunks only, so running it again continues from `rows_done` with nothing lost or doubled;
-    rows already stored are recognised by record_id either way.
+    chunk, every pair's model weight worked out together in DuckDB) and stored in bulk. A job
+    killed half way has committed whole chunks only, so running it again continues from
+    `rows_done` with nothing lost or doubled; rows already stored are recognised by record_id
+    either way.
     """
     job = ImportJob.objects.get(pk=job_id)
     if job.status == ImportStatus.COMPLETED:
@@ -491,6 +544,7 @@ def import_run(job_id: int, *, chunk_size: int = CHUNK_SIZE, after_chunk: Callab
     )
     params = active_params()
     upper, _lower = thresholds(params)
+    pairs = PairScorer(params)
     try:
         for start in range(job.rows_done, len(rows), chunk_size):
             with transaction.atomic():
@@ -498,7 +552,7 @@ def import_run(job_id: int, *, chunk_size: int = CHUNK_SIZE, after_chunk: Callab
                 if job.rows_done != start:  # another worker got here first
                     continue
                 errors, counts = _import_chunk(
-                    job, rows[start : start + chunk_size], start, params, upper
+                    job, rows[start : start + chunk_size], start, params, upper, pairs
                 )
                 job.rows_done = min(start + chunk_size, len(rows))
                 job.row_errors = [*job.row_errors, *errors]
@@ -516,6 +570,8 @@ def import_run(job_id: int, *, chunk_size: int = CHUNK_SIZE, after_chunk: Callab
             status=ImportStatus.FAILED, failure=str(exc)[:500]
         )
         raise
+    finally:
+        pairs.close()
     with transaction.atomic():
         job.refresh_from_db()
         job.status = ImportStatus.COMPLETED

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
+import numpy as np
 import pytest
 
 from conftest import TWINS_DOB
 from continuum.linkage import matching, services
 from continuum.linkage.engine import synthetic
+from continuum.linkage.engine.pairs import PairScorer
 from continuum.linkage.engine.realtime import prepare, score_pair
 from continuum.linkage.models import LinkStatus, MatchKey, MatchVersion, SourceRecord
 from continuum.people.models import Person
@@ -36,6 +39,32 @@ def test_fast_scorer_adds_up_exactly_like_score_pair(records):
         fast = scorer.model_weights(q, prepared)
         slow = [score_pair(q, c, params, apply_rules=False)[0] for c in prepared]
         assert fast == pytest.approx(slow, abs=1e-9)
+
+
+def test_pair_scorer_gives_every_pair_the_weight_score_pair_gives_it(records):
+    """The import's chunk scorer (DuckDB, from the comparisons' SQL) agrees with `score_pair`
+    before the hard rules on every pair, term-frequency adjustments included, and flags each
+    pair with an unborn record (whose score the unborn rule may raise)."""
+    params = _params()
+    prepared = [prepare(r, params) for r in records[:150]]
+    left, right = prepared[:50], [json.dumps(f) for f in prepared]
+    left_index = np.repeat(np.arange(len(left)), len(prepared))
+    right_index = np.tile(np.arange(len(prepared)), len(left))
+    pairs = PairScorer(params)
+    try:
+        scored = pairs.weights(left, right, left_index, right_index)
+        assert len(pairs.weights(left, right, np.array([], int), np.array([], int)).weights) == 0
+    finally:
+        pairs.close()
+    slow = [score_pair(left[i], prepared[j], params, apply_rules=False)[0]
+            for i, j in zip(left_index, right_index, strict=True)]  # fmt: skip
+    assert scored.weights.tolist() == pytest.approx(slow, abs=1e-9)
+    unborn = [left[i]["unborn"] or prepared[j]["unborn"]
+              for i, j in zip(left_index, right_index, strict=True)]  # fmt: skip
+    assert scored.unborn.tolist() == unborn and any(unborn)
+    exact_given = [left[i]["given"] == prepared[j]["given"] is not None
+                   for i, j in zip(left_index, right_index, strict=True)]  # fmt: skip
+    assert sum(exact_given) > len(left)  # pairs whose weight has a term-frequency adjustment
 
 
 def test_fast_scorer_ranks_like_score_pair_with_the_rules(records):
