@@ -20,9 +20,12 @@ Who may do what with them:
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from types import SimpleNamespace
 
 import pytest
+from django.db import connection, connections
+from django.db.models.signals import post_migrate
 from django.test import Client
 from django.utils import timezone
 
@@ -283,3 +286,65 @@ def api_client():
         return Client(headers={"Authorization": f"Bearer {api_token_for(user)}"})
 
     return _api
+
+
+# -- transactional tests ---------------------------------------------------------------------
+
+
+def _audit_sql():
+    return importlib.import_module("continuum.audit.migrations.0002_chain_head_and_append_only")
+
+
+def _restore_audit_log(sender=None, using="default", **kwargs):
+    """After the end-of-test flush: put back the append-only triggers and the chain head."""
+    from continuum.audit.models import AuditChainHead
+
+    if sender is not None and getattr(sender, "label", "") != "audit":
+        return
+    conn = connections[using]
+    with conn.cursor() as cursor:
+        if conn.vendor == "postgresql":
+            cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER USER")
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type='trigger'")
+            if "audit_event_no_update" not in {row[0] for row in cursor.fetchall()}:
+                for statement in _audit_sql().SQLITE:
+                    cursor.execute(statement)
+    AuditChainHead.objects.using(using).get_or_create(pk=1)
+
+
+# Reference data that data migrations create; the flush after a transactional test removes it.
+_REFERENCE_DATA = [
+    ("continuum.outcomes.migrations.0002_default_instrument", "create_default",
+     "outcomes.Instrument"),
+    ("continuum.referrals.migrations.0002_london_continuum_of_need", "create",
+     "referrals.ThresholdFramework"),
+]  # fmt: skip
+
+
+def restore_reference_data() -> None:
+    """Put back what the data migrations created, if a transactional test's flush removed it."""
+    from django.apps import apps
+
+    for module, function, model in _REFERENCE_DATA:
+        if not apps.get_model(model).objects.exists():
+            getattr(importlib.import_module(module), function)(apps, None)
+
+
+@pytest.fixture
+def flushable_audit_log(transactional_db):
+    """A transactional test ends with a flush, which the append-only audit log refuses: lift the
+    triggers just for the flush, and restore them (and the chain head) straight after. The
+    test starts with the reference data the migrations made, whatever flushed it before."""
+    from continuum.audit.models import AuditChainHead
+
+    AuditChainHead.objects.get_or_create(pk=1)
+    restore_reference_data()
+    post_migrate.connect(_restore_audit_log, dispatch_uid="tests-audit-restore")
+    yield
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER USER")
+        else:
+            for statement in _audit_sql().SQLITE_REVERSE:
+                cursor.execute(statement)

@@ -24,6 +24,8 @@ from types import SimpleNamespace
 import pytest
 from playwright.sync_api import expect
 
+from conftest import restore_reference_data
+
 # Playwright's sync API runs an asyncio event loop in this thread; Django refuses ORM calls
 # from a thread with a running loop unless told this is deliberate.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -179,23 +181,6 @@ def _after_flush(sender, using, **kwargs):
         _restore_audit_log(connections[using])
 
 
-# Reference data that data migrations create; the flush after a transactional test removes it.
-_REFERENCE_DATA = [
-    ("continuum.outcomes.migrations.0002_default_instrument", "create_default",
-     "outcomes.Instrument"),
-    ("continuum.referrals.migrations.0002_london_continuum_of_need", "create",
-     "referrals.ThresholdFramework"),
-]  # fmt: skip
-
-
-def _restore_reference_data() -> None:
-    from django.apps import apps
-
-    for module, function, model in _REFERENCE_DATA:
-        if not apps.get_model(model).objects.exists():
-            getattr(importlib.import_module(module), function)(apps, None)
-
-
 @pytest.fixture(autouse=True)
 def _audit_log_flushable(transactional_db):
     from django.db import connection
@@ -203,7 +188,7 @@ def _audit_log_flushable(transactional_db):
 
     post_migrate.connect(_after_flush, dispatch_uid="browser-tests-audit-restore")
     _restore_audit_log(connection)
-    _restore_reference_data()
+    restore_reference_data()
     yield
     _lift_audit_triggers(connection)
 

@@ -8,7 +8,42 @@ from django.db import transaction
 from django.utils import timezone
 
 from continuum.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent
+from continuum.core.db import bulk_insert
 from continuum.core.middleware import current_request_id
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One event for `audit_record_many`: what `audit_record` takes besides the actor."""
+
+    action: str
+    object_type: str
+    object_id: object = ""
+    changed_fields: list[str] | None = None
+    reason: str = ""
+    details: dict | None = None
+
+
+def _event(actor, entry: AuditEntry, *, seq: int, prev_hash: str, now) -> AuditEvent:
+    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    event = AuditEvent(
+        seq=seq,
+        occurred_at=now,
+        actor_id=actor.pk if is_user else None,
+        actor_username=actor.get_username() if is_user else "",
+        agency_id=getattr(actor, "agency_id", None) if is_user else None,
+        role=getattr(actor, "role", "") if is_user else "",
+        action=entry.action,
+        object_type=entry.object_type,
+        object_id=str(entry.object_id or ""),
+        changed_fields=sorted(entry.changed_fields or []),
+        reason=entry.reason or "",
+        request_id=current_request_id(),
+        details=entry.details or {},
+        prev_hash=prev_hash,
+    )
+    event.hash = event.compute_hash()
+    return event
 
 
 def audit_record(
@@ -28,30 +63,33 @@ def audit_record(
     trigger moves the head on, in the same statement. Call it last in the transaction, after the
     reads it records: the lock is then held only until the commit.
     """
-    # No savepoint: if the event cannot be written, the caller's whole transaction (the read or
-    # change it records) fails with it.
+    entry = AuditEntry(action, object_type, object_id, changed_fields, reason, details)
+    return audit_record_many(actor=actor, events=[entry])[0]
+
+
+def audit_record_many(*, actor, events: list[AuditEntry]) -> list[AuditEvent]:
+    """Append several events by one actor to the chain at once, in order (one lock of the
+    head and one insert: for bulk work such as an agency's extract creating many people)."""
+    if not events:
+        return []
+    # No savepoint: if the events cannot be written, the caller's whole transaction (the read
+    # or change they record) fails with them.
     with transaction.atomic(savepoint=False):
         head = AuditChainHead.objects.select_for_update().get(pk=1)
-        is_user = actor is not None and getattr(actor, "is_authenticated", False)
-        event = AuditEvent(
-            seq=head.last_seq + 1,
-            occurred_at=timezone.now(),
-            actor_id=actor.pk if is_user else None,
-            actor_username=actor.get_username() if is_user else "",
-            agency_id=getattr(actor, "agency_id", None) if is_user else None,
-            role=getattr(actor, "role", "") if is_user else "",
-            action=action,
-            object_type=object_type,
-            object_id=str(object_id or ""),
-            changed_fields=sorted(changed_fields or []),
-            reason=reason or "",
-            request_id=current_request_id(),
-            details=details or {},
-            prev_hash=head.last_hash,
-        )
-        event.hash = event.compute_hash()
-        event.save(force_insert=True)  # a trigger moves the head on to this event (0003)
-    return event
+        now = timezone.now()
+        out, seq, prev_hash = [], head.last_seq, head.last_hash
+        for entry in events:
+            seq += 1
+            event = _event(actor, entry, seq=seq, prev_hash=prev_hash, now=now)
+            prev_hash = event.hash
+            out.append(event)
+        # A trigger moves the head on to each event as it is inserted (0003), so the head
+        # ends at the last.
+        if len(out) == 1:
+            out[0].save(force_insert=True)
+        else:
+            bulk_insert(out)
+    return out
 
 
 @dataclass(frozen=True)

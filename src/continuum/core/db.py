@@ -1,11 +1,11 @@
-"""Database helpers shared by the apps' selectors."""
+"""Database helpers shared by the apps' selectors and services."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 
 
 @contextmanager
@@ -19,3 +19,37 @@ def report_transaction() -> Iterator:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL jit = off")
         yield cursor
+
+
+def bulk_insert(objs: list[models.Model]) -> None:
+    """Insert new instances of one model in bulk and set their primary keys, like Django's
+    `bulk_create` (no signals, no `save()`). On PostgreSQL the ids are drawn from the table's
+    sequence first and the rows streamed with COPY, which for the thousands of rows of an
+    import chunk costs a fraction of a many-row INSERT; elsewhere it is `bulk_create`.
+    Constraint violations raise IntegrityError, as an INSERT would."""
+    if not objs:
+        return
+    model = type(objs[0])
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(objs)
+        return
+    meta, quote = model._meta, connection.ops.quote_name
+    fields = [f for f in meta.concrete_fields if not getattr(f, "generated", False)]
+    with connection.cursor() as cursor:
+        missing = [obj for obj in objs if obj.pk is None]
+        if missing:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [quote(meta.db_table), meta.pk.column, len(missing)],
+            )
+            for obj, (pk,) in zip(missing, cursor.fetchall(), strict=True):
+                setattr(obj, meta.pk.attname, pk)
+        columns = ", ".join(quote(f.column) for f in fields)
+        with cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
+            for obj in objs:
+                copy.write_row(
+                    [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+                )
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = connection.alias

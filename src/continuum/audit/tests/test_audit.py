@@ -297,3 +297,23 @@ def test_a_read_whose_audit_event_cannot_be_written_fails(
     with pytest.raises(DatabaseError):
         reads[read]()
     assert _new_events(since) == []
+
+
+def test_many_events_appended_at_once_extend_the_chain_in_order(family, analyst):
+    from continuum.audit.models import AuditChainHead
+    from continuum.audit.services import AuditEntry, audit_record_many
+
+    before = AuditChainHead.objects.get(pk=1).last_seq
+    events = audit_record_many(
+        actor=analyst,
+        events=[AuditEntry(AuditAction.CREATE, "person", n, ["given_name"], "Imported")
+                for n in (101, 102, 103)],
+    )  # fmt: skip
+    stored = list(AuditEvent.objects.filter(seq__gt=before).order_by("seq"))
+    assert [e.seq for e in stored] == [before + 1, before + 2, before + 3]
+    assert [e.object_id for e in stored] == ["101", "102", "103"]
+    assert [e.pk for e in events] == [e.pk for e in stored]
+    assert stored[1].prev_hash == stored[0].hash and stored[0].actor_username == analyst.username
+    head = AuditChainHead.objects.get(pk=1)
+    assert (head.last_seq, head.last_hash) == (stored[-1].seq, stored[-1].hash)
+    assert audit_verify().ok

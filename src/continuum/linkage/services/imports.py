@@ -9,18 +9,21 @@ import io
 import logging
 import uuid
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from continuum.audit.models import AuditAction
 from continuum.audit.services import audit_record
+from continuum.core.db import bulk_insert
 from continuum.core.identifiers import is_valid_nhs_number
+from continuum.directory.models import CatchmentArea
 from continuum.governance.models import AccessLevel, Involvement, InvolvementSource
 from continuum.linkage.engine.layout import ALL_COLUMNS, validate_row
 from continuum.linkage.engine.pairs import PairScorer
@@ -191,7 +194,7 @@ def _person_kind(row: dict) -> str:
     return PersonKind.ADULT if age >= 18 else PersonKind.CHILD
 
 
-def _person_from_row(*, actor, agency, row: dict) -> Person:
+def _new_person(row: dict, catchments: list) -> people_services.NewPerson:
     """A new person from an agency's row (when no existing person matches)."""
     nhs = row.get("nhs_number") or ""
     data = {
@@ -220,24 +223,36 @@ def _person_from_row(*, actor, agency, row: dict) -> Person:
     address = None
     if row.get("postcode") and row.get("address_line1"):
         try:
-            address = people_services.address_build(
-                line1=row["address_line1"], postcode=row["postcode"]
+            address = people_services.address_values(
+                line1=row["address_line1"], postcode=row["postcode"], catchments=catchments
             )
         except ValidationError:
-            address = None
+            address = None  # the person is still created, without an address
     previous = [
         ("", p.strip()) for p in (row.get("previous_family_names") or "").split(";") if p.strip()
     ]
-    return people_services.person_create(
+    return people_services.NewPerson(data, address, previous)
+
+
+def _people_from_rows(*, actor, agency, rows: list[dict]) -> list[Person | ValidationError]:
+    """New people from agency rows (no existing person matches them), created together."""
+    catchments = list(CatchmentArea.objects.all())
+    return people_services.persons_create_many(
         actor=actor,
-        data=data,
-        address=address,
-        previous_names=previous,
         agency=agency,
+        entries=[_new_person(row, catchments) for row in rows],
+        reason=f"Record received from {agency.name}",
         involvement_source=InvolvementSource.DATA_SHARING,
         involvement_access=AccessLevel.READ,  # an agency's extract shares, it does not edit
-        reason=f"Record received from {agency.name}",
     )
+
+
+def _person_from_row(*, actor, agency, row: dict) -> Person:
+    """A new person from one agency row (a reviewer found it matches nobody)."""
+    [result] = _people_from_rows(actor=actor, agency=agency, rows=[row])
+    if isinstance(result, ValidationError):
+        raise result
+    return result
 
 
 def _ensure_involvement(*, agency, person: Person, actor, reason: str) -> None:
@@ -286,28 +301,119 @@ class _Row:
     person_ref: int | None = None  # an existing person's id, or a new person's negative ref
     candidates: list[Scored] = field(default_factory=list)
     stored_keys: set[str] | None = None  # the keys its stored version will have
+    person_id: int | None = None  # once stored: the person it is linked to
     error: str = ""
 
 
-def _stored_candidates(rows: list[_Row], params: dict, pairs: PairScorer) -> tuple[list, dict]:
-    """Each row's candidates among the people the area already holds, scored: one key lookup
-    and one read of stored versions for the chunk, every (row, version) pair's model weight
-    worked out together (`engine.pairs`), and only the pairs that could reach the review
-    threshold (or meet an unborn record) scored in full with the hard rules.
+@dataclass
+class _Chunk:
+    """A chunk of rows validated, and for the rows whose record_id the agency has not sent
+    before, their features and keys and the area's candidates: what can be read before the
+    chunk's own transaction (`_prepare_chunk`), even while the chunk before is being stored."""
 
-    Returns, per row, {person id: best Scored} and the stored versions read (by person)."""
-    hits = people_by_key(set().union(*(r.keys for r in rows)))
-    people = [{pid for k in r.keys for pid in hits.get(k, ())} for r in rows]
-    stored = stored_features(set().union(*people), params)
+    errors: list[dict]
+    passes: list[list[_Row]]
+    hits: dict[str, list[int]] = field(default_factory=dict)  # key -> people
+    looked_up: set[str] = field(default_factory=set)  # keys whose people are in `hits`
+    stored: dict[int, list[StoredFeatures]] = field(default_factory=dict)
+    read_people: set[int] = field(default_factory=set)  # people whose versions are in `stored`
+
+    def candidates_for(self, rows: list[_Row], extra_people: set[int], params: dict) -> None:
+        """Look up whatever these rows (and `extra_people`) need that was not read ahead."""
+        keys = set().union(*(r.keys for r in rows)) - self.looked_up
+        if keys:
+            self.hits.update(people_by_key(keys))
+            self.looked_up |= keys
+        people = {pid for r in rows for k in r.keys for pid in self.hits.get(k, ())}
+        people = (people | extra_people) - self.read_people
+        if people:
+            self.stored.update(stored_features(people, params))
+            self.read_people |= people
+
+
+@dataclass
+class _Carried:
+    """The rows the chunk before linked or created (their versions and keys), for a chunk whose
+    candidates were read before that chunk was stored: it meets them as it meets earlier rows
+    of its own."""
+
+    keys: dict[str, set[int]] = field(default_factory=dict)
+    versions: dict[int, list[Version]] = field(default_factory=dict)
+
+    @classmethod
+    def from_rows(cls, rows: list[_Row]) -> _Carried:
+        carried = cls()
+        for row in rows:
+            if row.error or row.person_id is None or row.outcome not in ("linked", "new"):
+                continue
+            carried.versions.setdefault(row.person_id, []).append(
+                Version(row.person_id, None, row.features)
+            )
+            for key in row.stored_keys or ():
+                carried.keys.setdefault(key, set()).add(row.person_id)
+        return carried
+
+
+def _prepare_chunk(
+    agency_id: int, filename: str, raw_rows: list[dict], first_row: int, params: dict
+) -> _Chunk:
+    """Validate a chunk's rows and, for the rows whose record_id the agency has not sent
+    before, derive features and keys and read their candidates: one key lookup and one read of
+    stored versions. Reads only, so it may run on its own connection ahead of the chunk.
+    A record_id repeated within the chunk goes in a second pass, stored as an update."""
+    errors: list[dict] = []
+    passes: list[list[_Row]] = []
+    seen: dict[str, int] = {}
+    for offset, raw in enumerate(raw_rows):
+        number = first_row + offset + 2  # the header is row 1
+        clean, row_errors = validate_row(raw, number, source=filename)
+        errors.extend({"row": e.row, "field": e.field, "reason": e.reason} for e in row_errors)
+        if clean is None:
+            continue
+        depth = seen.get(clean["record_id"], 0)
+        seen[clean["record_id"]] = depth + 1
+        if depth == len(passes):
+            passes.append([])
+        passes[depth].append(_Row(number, clean))
+    chunk = _Chunk(errors, passes)
+    if passes:
+        sent = set(
+            SourceRecord.objects.filter(
+                agency_id=agency_id, record_id__in=[r.data["record_id"] for r in passes[0]]
+            ).values_list("record_id", flat=True)
+        )
+        fresh = [row for row in passes[0] if row.data["record_id"] not in sent]
+        for row in fresh:
+            _derive(row, params)
+        chunk.candidates_for(fresh, set(), params)
+    return chunk
+
+
+def _derive(row: _Row, params: dict) -> None:
+    row.features = frozen(prepare(row.data, params))
+    row.keys = query_keys(row.data)
+
+
+def _stored_candidates(
+    rows: list[_Row], chunk: _Chunk, params: dict, pairs: PairScorer
+) -> tuple[list[dict[int, Scored]], list[set[int]]]:
+    """Each row's candidates among the people the area already holds, scored: every (row,
+    stored version) pair's model weight worked out together (`engine.pairs`), and only the
+    pairs that could reach the review threshold (or meet an unborn record) scored in full with
+    the hard rules.
+
+    Returns, per row, {person id: best Scored} and the people its keys found."""
+    people = [{pid for k in r.keys for pid in chunk.hits.get(k, ())} for r in rows]
     right: list[StoredFeatures] = []
     indices: dict[int, list[int]] = {}
-    for pid, versions in stored.items():
+    for pid in set().union(*people):
+        versions = chunk.stored.get(pid, ())
         indices[pid] = list(range(len(right), len(right) + len(versions)))
         right.extend(versions)
     left_index, right_index = [], []
     for i, found in enumerate(people):
         for pid in found:
-            for j in indices.get(pid, ()):
+            for j in indices[pid]:
                 left_index.append(i)
                 right_index.append(j)
     scored = pairs.weights([r.features for r in rows], [v.features_json for v in right],
@@ -324,25 +430,31 @@ def _stored_candidates(rows: list[_Row], params: dict, pairs: PairScorer) -> tup
         held = best[i].get(version.person_id)
         if result is not None and (held is None or result.probability > held.probability):
             best[i][version.person_id] = result
-    return best, stored
+    return best, people
 
 
-def _decide(rows: list[_Row], params: dict, upper: float, pairs: PairScorer) -> None:
+def _decide(rows: list[_Row], chunk: _Chunk, carried: _Carried, params: dict, upper: float,
+            pairs: PairScorer) -> None:  # fmt: skip
     """Match each new row against the area and against the rows before it in the chunk (two
-    agency records of one new person link to one person)."""
+    agency records of one new person link to one person), and, when the chunk's candidates
+    were read ahead, the rows the chunk before stored."""
     for row in rows:
-        row.features = frozen(prepare(row.data, params))
-        row.keys = query_keys(row.data)
-    best, stored = _stored_candidates(rows, params, pairs)
+        if row.features is None:  # not read ahead (its record_id seemed sent before)
+            _derive(row, params)
+    extra = {ref for r in rows for k in r.keys for ref in carried.keys.get(k, ())}
+    chunk.candidates_for(rows, extra, params)
+    best, people = _stored_candidates(rows, chunk, params, pairs)
     scorer = scorer_for(params)
     local_keys: dict[str, set[int]] = {}  # versions added by earlier rows of the chunk
     local: dict[int, list[Version]] = {}
     for index, row in enumerate(rows):
         found = best[index]
         refs = {ref for k in row.keys for ref in local_keys.get(k, ())}
-        if refs:  # earlier rows of the chunk, and any stored versions of people only they find
+        refs |= {ref for k in row.keys for ref in carried.keys.get(k, ())}
+        if refs:  # rows stored just before, and stored versions of people only they find
             versions = {
-                ref: ([v.version() for v in stored.get(ref, ())] if ref not in found else [])
+                ref: [v.version() for v in chunk.stored.get(ref, ()) if ref not in people[index]]
+                + carried.versions.get(ref, [])
                 + local.get(ref, [])
                 for ref in refs
             }
@@ -366,22 +478,20 @@ def _decide(rows: list[_Row], params: dict, upper: float, pairs: PairScorer) -> 
 
 
 def _write(job: ImportJob, rows: list[_Row], params: dict) -> None:
-    """Store the decided rows: new people (through people services, audited), then the source
-    records, review items, agency identifiers, involvements and match versions in bulk."""
+    """Store the decided rows: new people (through people services, in bulk, audited), then
+    the source records, review items, agency identifiers, involvements and match versions in
+    bulk."""
     actor, agency = job.uploaded_by, job.agency
     created: dict[int, int] = {}
     failed: dict[int, str] = {}
-    for row in rows:
-        if row.outcome != "new":
-            continue
-        try:
-            with transaction.atomic():
-                person = _person_from_row(actor=actor, agency=agency, row=row.data)
-        except ValidationError as exc:
-            failed[row.person_ref] = "; ".join(exc.messages)
-            row.error = failed[row.person_ref]
-            continue
-        created[row.person_ref] = person.pk
+    new = [row for row in rows if row.outcome == "new"]
+    if new:
+        results = _people_from_rows(actor=actor, agency=agency, rows=[row.data for row in new])
+        for row, result in zip(new, results, strict=True):
+            if isinstance(result, ValidationError):
+                failed[row.person_ref] = row.error = "; ".join(result.messages)
+            else:
+                created[row.person_ref] = result.pk
 
     def real(ref: int) -> int | None:
         return created.get(ref) if ref < 0 else ref
@@ -399,7 +509,7 @@ def _write(job: ImportJob, rows: list[_Row], params: dict) -> None:
     status = {"linked": LinkStatus.AUTOMATIC, "review": LinkStatus.REVIEW,
               "new": LinkStatus.NEW_PERSON}  # fmt: skip
     now = timezone.now()
-    records = SourceRecord.objects.bulk_create([
+    records = [
         SourceRecord(
             agency=agency, record_id=r.data["record_id"], data=r.data, import_job=job,
             person_id=real(r.person_ref) if r.person_ref is not None else None,
@@ -411,14 +521,17 @@ def _write(job: ImportJob, rows: list[_Row], params: dict) -> None:
             first_seen_at=now, updated_at=now,
         )
         for r in kept
-    ])  # fmt: skip
-    MatchReview.objects.bulk_create([
+    ]  # fmt: skip
+    bulk_insert(records)
+    bulk_insert([
         MatchReview(record=record, candidate_id=real(c.person_id), probability=c.probability,
                     match_weight=c.match_weight, breakdown=[dict(b) for b in c.breakdown])
         for record, r in zip(records, kept, strict=True) if r.outcome == "review"
         for c in r.candidates
     ])  # fmt: skip
     linked = [(rec, r) for rec, r in zip(records, kept, strict=True) if rec.person_id]
+    for rec, r in linked:
+        r.person_id = rec.person_id
     AgencyIdentifier.objects.bulk_create(
         [AgencyIdentifier(agency=agency, value=rec.record_id, person_id=rec.person_id)
          for rec, _r in linked],
@@ -430,12 +543,12 @@ def _write(job: ImportJob, rows: list[_Row], params: dict) -> None:
             ended_at__isnull=True,
         ).values_list("person_id", flat=True)
     )  # fmt: skip
-    Involvement.objects.bulk_create(
+    bulk_insert([
         Involvement(agency=agency, person_id=pid, access=AccessLevel.READ,
                     source=InvolvementSource.DATA_SHARING,
                     reason=f"{agency.name} holds a record of this person", started_by=actor)
         for pid in sorted({rec.person_id for rec, _r in linked} - involved)
-    )  # fmt: skip
+    ])  # fmt: skip
     versions = [
         VersionSource(rec.person_id, rec.pk, r.data, features=r.features, keys=r.stored_keys)
         for rec, r in linked
@@ -459,8 +572,8 @@ def _update(job: ImportJob, existing: SourceRecord, data: dict) -> str:
     return "updated"
 
 
-def _import_rows(job: ImportJob, rows: list[_Row], params: dict, upper: float,
-                 pairs: PairScorer) -> None:  # fmt: skip
+def _import_rows(job: ImportJob, rows: list[_Row], chunk: _Chunk, carried: _Carried,
+                 params: dict, upper: float, pairs: PairScorer) -> None:  # fmt: skip
     """Store one pass of rows (each record_id at most once): updates and new records."""
     existing = {
         r.record_id: r
@@ -479,33 +592,17 @@ def _import_rows(job: ImportJob, rows: list[_Row], params: dict, upper: float,
             changed_people.add(record.person_id)
     features_refresh(changed_people, params=params)
     if new:
-        _decide(new, params, upper, pairs)
+        _decide(new, chunk, carried, params, upper, pairs)
         _write(job, new, params)
 
 
-def _import_chunk(
-    job: ImportJob, raw_rows: list[dict], first_row: int, params: dict, upper: float,
-    pairs: PairScorer,
-) -> tuple[list[dict], dict[str, int]]:  # fmt: skip
-    """Validate, match and store a chunk of rows; returns its row errors and outcome counts.
-    A record_id repeated within the chunk is stored by a second pass, as an update."""
-    errors: list[dict] = []
-    passes: list[list[_Row]] = []
-    seen: dict[str, int] = {}
-    for offset, raw in enumerate(raw_rows):
-        number = first_row + offset + 2  # the header is row 1
-        clean, row_errors = validate_row(raw, number, source=job.filename)
-        errors.extend({"row": e.row, "field": e.field, "reason": e.reason} for e in row_errors)
-        if clean is None:
-            continue
-        depth = seen.get(clean["record_id"], 0)
-        seen[clean["record_id"]] = depth + 1
-        if depth == len(passes):
-            passes.append([])
-        passes[depth].append(_Row(number, clean))
+def _import_chunk(job: ImportJob, chunk: _Chunk, carried: _Carried, params: dict, upper: float,
+                  pairs: PairScorer) -> tuple[list[dict], dict[str, int]]:  # fmt: skip
+    """Match and store a prepared chunk; returns its row errors and outcome counts."""
+    errors = list(chunk.errors)
     counts: dict[str, int] = {}
-    for rows in passes:
-        _import_rows(job, rows, params, upper, pairs)
+    for rows in chunk.passes:
+        _import_rows(job, rows, chunk, carried, params, upper, pairs)
         for row in rows:
             if row.error:
                 errors.append({"row": row.number, "field": "record", "reason": row.error})
@@ -513,6 +610,39 @@ def _import_chunk(
                 counts[row.outcome] = counts.get(row.outcome, 0) + 1
     errors.sort(key=lambda e: e["row"])
     return errors, counts
+
+
+class _ReadAhead:
+    """Prepares the next chunk (`_prepare_chunk`: validation, features, keys and candidate
+    reads) on a second connection in a background thread while this one is matched and stored,
+    so the database's reads and this process's work overlap. Only on PostgreSQL outside any
+    transaction (the other connection must see what this one committed). The next chunk then
+    does not see what this chunk stores: it meets this chunk's rows as it meets its own earlier
+    rows (`_Carried`)."""
+
+    def __init__(self, enabled: bool):
+        self.executor = ThreadPoolExecutor(max_workers=1) if enabled else None
+        self.pending: dict[int, Future] = {}
+
+    @property
+    def enabled(self) -> bool:
+        return self.executor is not None
+
+    def start(self, start: int, prepare: Callable[[], _Chunk]) -> None:
+        if self.executor is not None and start not in self.pending:
+            self.pending[start] = self.executor.submit(prepare)
+
+    def take(self, start: int, prepare: Callable[[], _Chunk]) -> _Chunk:
+        future = self.pending.pop(start, None)
+        return future.result() if future is not None else prepare()
+
+    def close(self) -> None:
+        if self.executor is None:
+            return
+        for future in self.pending.values():
+            future.cancel()
+        self.executor.submit(connections.close_all)  # the worker thread's own connection
+        self.executor.shutdown(wait=True)
 
 
 _COUNTERS = {
@@ -524,14 +654,21 @@ _COUNTERS = {
 }
 
 
-def import_run(job_id: int, *, chunk_size: int = CHUNK_SIZE, after_chunk: Callable | None = None):
+def import_run(
+    job_id: int,
+    *,
+    chunk_size: int = CHUNK_SIZE,
+    after_chunk: Callable | None = None,
+    read_ahead: bool | None = None,
+):
     """Process the job from its resume point, one chunk per transaction.
 
     Each chunk is validated, matched (one key lookup and one read of candidates for the whole
-    chunk, every pair's model weight worked out together in DuckDB) and stored in bulk. A job
-    killed half way has committed whole chunks only, so running it again continues from
-    `rows_done` with nothing lost or doubled; rows already stored are recognised by record_id
-    either way.
+    chunk, every pair's model weight worked out together in DuckDB) and stored in bulk; on
+    PostgreSQL the next chunk's reads run meanwhile (`_ReadAhead`; `read_ahead` overrides
+    that). A job killed half way has committed whole chunks only, so running it again
+    continues from `rows_done` with nothing lost or doubled; rows already stored are recognised
+    by record_id either way.
     """
     job = ImportJob.objects.get(pk=job_id)
     if job.status == ImportStatus.COMPLETED:
@@ -545,15 +682,25 @@ def import_run(job_id: int, *, chunk_size: int = CHUNK_SIZE, after_chunk: Callab
     params = active_params()
     upper, _lower = thresholds(params)
     pairs = PairScorer(params)
+    if read_ahead is None:
+        read_ahead = connection.vendor == "postgresql" and not connection.in_atomic_block
+    ahead = _ReadAhead(read_ahead)
+    carried = _Carried()
+
+    def prepare(start: int) -> Callable[[], _Chunk]:
+        chunk_rows = rows[start : start + chunk_size]
+        return lambda: _prepare_chunk(job.agency_id, job.filename, chunk_rows, start, params)
+
     try:
         for start in range(job.rows_done, len(rows), chunk_size):
+            chunk = ahead.take(start, prepare(start))
+            if start + chunk_size < len(rows):
+                ahead.start(start + chunk_size, prepare(start + chunk_size))
             with transaction.atomic():
                 job = ImportJob.objects.select_for_update().get(pk=job.pk)
                 if job.rows_done != start:  # another worker got here first
                     continue
-                errors, counts = _import_chunk(
-                    job, rows[start : start + chunk_size], start, params, upper, pairs
-                )
+                errors, counts = _import_chunk(job, chunk, carried, params, upper, pairs)
                 job.rows_done = min(start + chunk_size, len(rows))
                 job.row_errors = [*job.row_errors, *errors]
                 fields = ["rows_done", "row_errors"]
@@ -563,6 +710,8 @@ def import_run(job_id: int, *, chunk_size: int = CHUNK_SIZE, after_chunk: Callab
                     fields.append(attr)
                 job.created_records = job.linked_automatically + job.sent_to_review + job.new_people
                 job.save(update_fields=[*fields, "created_records"])
+            if ahead.enabled:
+                carried = _Carried.from_rows([row for rows in chunk.passes for row in rows])
             if after_chunk is not None:
                 after_chunk(job)
     except Exception as exc:
@@ -571,6 +720,7 @@ def import_run(job_id: int, *, chunk_size: int = CHUNK_SIZE, after_chunk: Callab
         )
         raise
     finally:
+        ahead.close()
         pairs.close()
     with transaction.atomic():
         job.refresh_from_db()
@@ -610,8 +760,6 @@ def import_start_in_background(job: ImportJob) -> None:
     """Run the import after the current transaction commits, in a background thread (the
     embedded default). `continuum linkage_resume` finishes any job a restart interrupted."""
     import threading
-
-    from django.db import connection
 
     def run():
         try:

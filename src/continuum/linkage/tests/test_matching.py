@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 
 import numpy as np
 import pytest
+from django.db import connection
 
 from conftest import TWINS_DOB
 from continuum.linkage import matching, services
@@ -14,6 +16,7 @@ from continuum.linkage.engine import synthetic
 from continuum.linkage.engine.pairs import PairScorer
 from continuum.linkage.engine.realtime import prepare, score_pair
 from continuum.linkage.models import LinkStatus, MatchKey, MatchVersion, SourceRecord
+from continuum.linkage.services import imports
 from continuum.people.models import Person
 
 
@@ -253,3 +256,78 @@ def test_a_record_id_repeated_in_a_chunk_is_stored_once_then_updated(
     assert record.previous_versions[0]["data"]["address_line1"] == "7 Brook Street"
     version = MatchVersion.objects.get(source_record=record)
     assert version.record["address_line1"] == "9 Brook Street"
+
+
+class _EagerReadAhead(imports._ReadAhead):
+    """Reads each next chunk as soon as it is asked to, before the chunk before is stored: the
+    worst case of the background read, made deterministic."""
+
+    def __init__(self, enabled: bool):
+        self.executor, self.pending = None, {}
+
+    enabled = True
+
+    def start(self, start, prepare):
+        self.pending[start] = prepare()
+
+    def take(self, start, prepare):
+        return self.pending.pop(start) if start in self.pending else prepare()
+
+    def close(self):
+        self.pending.clear()
+
+
+def test_a_chunk_read_ahead_meets_the_rows_the_chunk_before_stored(
+    family, agencies, analyst, settings, tmp_path, monkeypatch
+):
+    """The next chunk's candidates are read before this chunk is stored, so it cannot find
+    what this chunk adds in the database: it meets those rows as it meets its own earlier rows,
+    and two records of one new person in consecutive chunks still make one person."""
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setattr(imports, "_ReadAhead", _EagerReadAhead)
+    before = Person.objects.count()
+    job = _run(agencies.police, analyst, [
+        "P1,Amara,,Okafor,2019-08-30,F,NB1 4QX,7 Brook Street,",
+        "P2,Amarah,,Okafor,2019-08-30,F,NB1 4QX,7 Brook Street,",
+        "P3,Amara,,Okafor,2019-08-30,F,NB1 4QX,7 Brook St,",
+        "P4,Kerry,,Smith,14/06/1996,F,NB1 4QT,12 Mill Lane,9434765919",
+    ], chunk_size=1, read_ahead=True)  # fmt: skip
+    assert (job.new_people, job.linked_automatically, job.rows_done) == (1, 3, 4)
+    assert Person.objects.count() == before + 1
+    records = {r.record_id: r for r in SourceRecord.objects.all()}
+    assert records["P1"].person == records["P2"].person == records["P3"].person
+    assert records["P4"].person == family.mother
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a second connection sees only "
+                    "committed data, which the SQLite test database cannot share")  # fmt: skip
+@pytest.mark.usefixtures("flushable_audit_log")
+def test_reading_ahead_in_the_background_gives_the_same_people(
+    family, agencies, analyst, settings, tmp_path, monkeypatch
+):
+    """On PostgreSQL outside a transaction, the next chunk is prepared on another connection in
+    a background thread while this one is stored; the import's result is the same."""
+    settings.MEDIA_ROOT = tmp_path
+    threads = set()
+    prepare_chunk = imports._prepare_chunk
+
+    def spy(*args, **kwargs):
+        threads.add(threading.get_ident())
+        return prepare_chunk(*args, **kwargs)
+
+    monkeypatch.setattr(imports, "_prepare_chunk", spy)
+    before = Person.objects.count()
+    job = _run(agencies.police, analyst, [
+        "P1,Amara,,Okafor,2019-08-30,F,NB1 4QX,7 Brook Street,",
+        "P2,Amarah,,Okafor,2019-08-30,F,NB1 4QX,7 Brook Street,",
+        "P3,Kerry,,Smith,14/06/1996,F,NB1 4QT,12 Mill Lane,9434765919",
+        "P4,Bad,,,2019-08-30,F,NB1 4QX,7 Brook Street,",
+    ], chunk_size=1)  # fmt: skip
+    assert threads - {threading.get_ident()}, "no chunk was prepared in the background"
+    assert job.status == "completed"
+    assert (job.new_people, job.linked_automatically, job.rows_done) == (1, 2, 4)
+    assert [e["row"] for e in job.row_errors] == [5]
+    assert Person.objects.count() == before + 1
+    records = {r.record_id: r for r in SourceRecord.objects.all()}
+    assert records["P1"].person == records["P2"].person
+    assert records["P3"].person == family.mother

@@ -4,56 +4,15 @@ transactions serialise writers)."""
 
 from __future__ import annotations
 
-import importlib
 import threading
 
 import pytest
-from django.db import connection, connections
-from django.db.models.signals import post_migrate
+from django.db import connection
 
 from continuum.referrals import services
 from continuum.referrals.errors import AlreadyDecided
 from continuum.referrals.models import Outcome, Rag, Referral, ReferralTransition, Status
 from continuum.referrals.tests.conftest import COMPLETE
-
-
-def _audit_sql():
-    return importlib.import_module("continuum.audit.migrations.0002_chain_head_and_append_only")
-
-
-def _restore_audit_log(sender=None, using="default", **kwargs):
-    """After the end-of-test flush: put back the append-only triggers and the chain head."""
-    from continuum.audit.models import AuditChainHead
-
-    if sender is not None and getattr(sender, "label", "") != "audit":
-        return
-    conn = connections[using]
-    with conn.cursor() as cursor:
-        if conn.vendor == "postgresql":
-            cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER USER")
-        else:
-            cursor.execute("SELECT name FROM sqlite_master WHERE type='trigger'")
-            if "audit_event_no_update" not in {row[0] for row in cursor.fetchall()}:
-                for statement in _audit_sql().SQLITE:
-                    cursor.execute(statement)
-    AuditChainHead.objects.using(using).get_or_create(pk=1)
-
-
-@pytest.fixture
-def flushable_audit_log(transactional_db):
-    """A transactional test ends with a flush, which the append-only audit log refuses: lift the
-    triggers just for the flush, and restore them (and the chain head) straight after."""
-    from continuum.audit.models import AuditChainHead
-
-    AuditChainHead.objects.get_or_create(pk=1)
-    post_migrate.connect(_restore_audit_log, dispatch_uid="referrals-audit-restore")
-    yield
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER USER")
-        else:
-            for statement in _audit_sql().SQLITE_REVERSE:
-                cursor.execute(statement)
 
 
 @pytest.mark.usefixtures("flushable_audit_log")
