@@ -53,3 +53,27 @@ def bulk_insert(objs: list[models.Model]) -> None:
     for obj in objs:
         obj._state.adding = False
         obj._state.db = connection.alias
+
+
+#: Separates the values of a list passed to PostgreSQL as one text parameter.
+SEPARATOR = "\x1f"
+
+
+def value_lists(values) -> list[list]:
+    """The values in lists small enough for one query: all of them on PostgreSQL (passed as
+    one parameter), a few thousand at a time elsewhere (SQLite caps a query's parameters)."""
+    values = sorted(set(values))
+    if connection.vendor == "postgresql":
+        return [values] if values else []
+    return [values[start : start + 5000] for start in range(0, len(values), 5000)]
+
+
+def column_in(column: str, values: list, sql_type: str = "text") -> tuple[str, list]:
+    """SQL (and its parameters) for "`column` is one of `values`". On PostgreSQL the values go
+    as one text parameter split in SQL: psycopg adapts a Python list value by value, which for
+    the tens of thousands of keys of an import chunk costs more than the query itself. Values
+    must not contain SEPARATOR."""
+    if connection.vendor == "postgresql":
+        text = SEPARATOR.join(str(v) for v in values)
+        return f"{column} = ANY(string_to_array(%s, %s)::{sql_type}[])", [text, SEPARATOR]
+    return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)

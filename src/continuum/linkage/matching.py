@@ -35,6 +35,7 @@ from pathlib import Path
 import jellyfish
 from django.db import connection
 
+from continuum.core.db import column_in, value_lists
 from continuum.core.identifiers import IdentifierError, normalise_postcode
 from continuum.linkage.engine import normalise as engine_normalise
 from continuum.linkage.engine.normalise import (
@@ -408,29 +409,6 @@ class Version:
     features: dict
 
 
-#: Separates the values of a list passed to PostgreSQL as one text parameter.
-_SEPARATOR = "\x1f"
-
-
-def _lists_of(values) -> list[list]:
-    """The values in lists small enough for one query: all of them on PostgreSQL (passed as
-    one parameter), a few thousand at a time elsewhere (SQLite caps a query's parameters)."""
-    values = sorted(set(values))
-    if connection.vendor == "postgresql":
-        return [values] if values else []
-    return [values[start : start + 5000] for start in range(0, len(values), 5000)]
-
-
-def _any_of(column: str, values: list, sql_type: str = "text") -> tuple[str, list]:
-    """A condition that `column` is one of `values`. On PostgreSQL the values go as one text
-    parameter split in SQL: psycopg adapts a Python list value by value, which for the tens of
-    thousands of keys of an import chunk costs more than the query itself."""
-    if connection.vendor == "postgresql":
-        text = _SEPARATOR.join(str(v) for v in values)
-        return f"{column} = ANY(string_to_array(%s, %s)::{sql_type}[])", [text, _SEPARATOR]
-    return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
-
-
 def _capped_people_sql(where: str) -> str:
     """People with each key matched by `where` (at most KEY_CAP per key, lowest ids first)."""
     return (
@@ -444,8 +422,8 @@ def people_by_key(keys) -> dict[str, list[int]]:
     """The people (at most KEY_CAP, lowest ids first) who have each key."""
     found: dict[str, list[int]] = {}
     with connection.cursor() as cursor:
-        for chunk in _lists_of(keys):
-            where, args = _any_of("key", chunk)
+        for chunk in value_lists(keys):
+            where, args = column_in("key", chunk)
             cursor.execute(_capped_people_sql(where), [*args, KEY_CAP])
             for key, person_id in cursor.fetchall():
                 found.setdefault(key, []).append(person_id)
@@ -498,8 +476,8 @@ def stored_features(person_ids, params: dict) -> dict[int, list[StoredFeatures]]
     schema = feature_schema(params)
     out: dict[int, list[StoredFeatures]] = {}
     with connection.cursor() as cursor:
-        for chunk in _lists_of(person_ids):
-            where, args = _any_of("person_id", chunk, "bigint")
+        for chunk in value_lists(person_ids):
+            where, args = column_in("person_id", chunk, "bigint")
             cursor.execute(
                 f"SELECT person_id, source_record_id, schema = %s, "
                 f"CASE WHEN schema = %s THEN features ELSE record END "
@@ -521,7 +499,7 @@ def versions_for_keys(keys, params: dict) -> tuple[dict[int, list[Version]], dic
     and those people (unless merged into another): key lookup and reads in one query."""
     if not keys:
         return {}, {}
-    where, args = _any_of("key", sorted(keys))
+    where, args = column_in("key", sorted(keys))
     schema = feature_schema(params)
     sql = (
         f"SELECT p.*, v.person_id AS match_person, v.source_record_id AS match_source, "

@@ -16,6 +16,7 @@ from contextlib import nullcontext
 
 from django.db import connection, transaction
 
+from continuum.core.db import column_in, value_lists
 from continuum.linkage.engine.realtime import prepare
 from continuum.linkage.matching import (
     VersionSource,
@@ -89,17 +90,13 @@ def features_add(sources: list[VersionSource], *, params: dict) -> None:
     if not sources:
         return
     versions, keys = _rows(sources, params)
-    people = sorted({pid for pid, _key in keys})
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
+    have = set()
+    with connection.cursor() as cursor:
+        for people in value_lists(pid for pid, _key in keys):
+            where, args = column_in("person_id", people, "bigint")
             table = MatchKey._meta.db_table  # a model's table, not input
-            cursor.execute(
-                f"SELECT person_id, key FROM {table} WHERE person_id = ANY(%s)",  # noqa: S608
-                [people],
-            )
-            have = set(cursor.fetchall())
-    else:
-        have = set(MatchKey.objects.filter(person_id__in=people).values_list("person_id", "key"))
+            cursor.execute(f"SELECT person_id, key FROM {table} WHERE {where}", args)  # noqa: S608
+            have.update(cursor.fetchall())
     _insert(versions, [k for k in keys if k not in have])
 
 

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from continuum.audit.models import AuditAction
 from continuum.audit.services import audit_record
-from continuum.core.db import bulk_insert
+from continuum.core.db import bulk_insert, column_in, value_lists
 from continuum.core.identifiers import is_valid_nhs_number
 from continuum.directory.models import CatchmentArea
 from continuum.governance.models import AccessLevel, Involvement, InvolvementSource
@@ -537,12 +537,16 @@ def _write(job: ImportJob, rows: list[_Row], params: dict) -> None:
          for rec, _r in linked],
         ignore_conflicts=True,
     )  # fmt: skip
-    involved = set(
-        Involvement.objects.filter(
-            agency=agency, person_id__in={rec.person_id for rec, _r in linked},
-            ended_at__isnull=True,
-        ).values_list("person_id", flat=True)
-    )  # fmt: skip
+    involved = set()
+    with connection.cursor() as cursor:
+        for people in value_lists(rec.person_id for rec, _r in linked):
+            where, args = column_in("person_id", people, "bigint")
+            cursor.execute(
+                f"SELECT person_id FROM {Involvement._meta.db_table} "  # noqa: S608 (a model's)
+                f"WHERE agency_id = %s AND ended_at IS NULL AND {where}",
+                [agency.pk, *args],
+            )
+            involved.update(pid for (pid,) in cursor.fetchall())
     bulk_insert([
         Involvement(agency=agency, person_id=pid, access=AccessLevel.READ,
                     source=InvolvementSource.DATA_SHARING,
