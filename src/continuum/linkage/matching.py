@@ -321,9 +321,15 @@ def _identity(record: dict, extra_given=()) -> tuple:
             _nhs(record.get("nhs_number")), _upn(record.get("upn")))  # fmt: skip
 
 
-def version_keys(record: dict, extra_given=()) -> set[str]:
-    """The keys a stored version is found by."""
-    given, family, dob, edd, postcode, district, nhs, upn = _identity(record, extra_given)
+def identity(record: dict, extra_given=()) -> tuple:
+    """What a record's keys are made of (`version_keys` and `query_keys` take it, so a record
+    that needs both works it out once)."""
+    return _identity(record, extra_given)
+
+
+def version_keys(record: dict, extra_given=(), *, of: tuple | None = None) -> set[str]:
+    """The keys a stored version is found by (`of`: the record's `identity`, if known)."""
+    given, family, dob, edd, postcode, district, nhs, upn = of or _identity(record, extra_given)
     keys = set()
     if nhs:
         keys.add(f"nhs:{nhs}")
@@ -346,20 +352,22 @@ def version_keys(record: dict, extra_given=()) -> set[str]:
     return keys
 
 
-def _months(day: dt.date, window: dt.timedelta) -> set[str]:
+@lru_cache(maxsize=50_000)
+def _months(day: dt.date, window: dt.timedelta) -> tuple[str, ...]:
+    """The months ("2026-05") that the days within `window` of `day` fall in."""
     start, end = day - window, day + window
-    months, current = set(), start.replace(day=1)
-    while current <= end:
-        months.add(f"{current:%Y-%m}")
-        current = (current + dt.timedelta(days=32)).replace(day=1)
-    return months
+    months, year, month = [], start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return tuple(months)
 
 
-def query_keys(record: dict) -> set[str]:
+def query_keys(record: dict, *, of: tuple | None = None) -> set[str]:
     """The keys to look up for a record: each kind of key a version of the same person would
     have despite the usual errors (a year out, day and month swapped, names swapped, a
-    misspelt name, the baby born near the expected date)."""
-    given, family, dob, edd, postcode, district, nhs, upn = _identity(record)
+    misspelt name, the baby born near the expected date). `of`: the record's `identity`."""
+    given, family, dob, edd, postcode, district, nhs, upn = of or _identity(record)
     keys = set()
     if nhs:
         keys.add(f"nhs:{nhs}")

@@ -35,6 +35,7 @@ from continuum.linkage.matching import (
     VersionSource,
     active_params,
     frozen,
+    identity,
     people_by_key,
     query_keys,
     ranked,
@@ -297,6 +298,9 @@ class _Row:
     data: dict
     features: dict | None = None
     keys: set[str] = field(default_factory=set)
+    identity: tuple | None = None  # what its keys are made of (`matching.identity`)
+    people: set[int] = field(default_factory=set)  # the people its keys found
+    best: dict[int, Scored] | None = None  # its scored candidates among them, by person
     outcome: str = ""
     person_ref: int | None = None  # an existing person's id, or a new person's negative ref
     candidates: list[Scored] = field(default_factory=list)
@@ -355,11 +359,13 @@ class _Carried:
 
 
 def _prepare_chunk(
-    agency_id: int, filename: str, raw_rows: list[dict], first_row: int, params: dict
-) -> _Chunk:
+    agency_id: int, filename: str, raw_rows: list[dict], first_row: int, params: dict,
+    pairs: PairScorer,
+) -> _Chunk:  # fmt: skip
     """Validate a chunk's rows and, for the rows whose record_id the agency has not sent
-    before, derive features and keys and read their candidates: one key lookup and one read of
-    stored versions. Reads only, so it may run on its own connection ahead of the chunk.
+    before, derive features and keys, read their candidates (one key lookup and one read of
+    stored versions) and score them. Reads only, so it may run on its own connection (with its
+    own `pairs`) ahead of the chunk.
     A record_id repeated within the chunk goes in a second pass, stored as an update."""
     errors: list[dict] = []
     passes: list[list[_Row]] = []
@@ -386,23 +392,23 @@ def _prepare_chunk(
         for row in fresh:
             _derive(row, params)
         chunk.candidates_for(fresh, set(), params)
+        _score_stored(fresh, chunk, params, pairs)
     return chunk
 
 
 def _derive(row: _Row, params: dict) -> None:
     row.features = frozen(prepare(row.data, params))
-    row.keys = query_keys(row.data)
+    row.identity = identity(row.data)
+    row.keys = query_keys(row.data, of=row.identity)
 
 
-def _stored_candidates(
-    rows: list[_Row], chunk: _Chunk, params: dict, pairs: PairScorer
-) -> tuple[list[dict[int, Scored]], list[set[int]]]:
-    """Each row's candidates among the people the area already holds, scored: every (row,
-    stored version) pair's model weight worked out together (`engine.pairs`), and only the
-    pairs that could reach the review threshold (or meet an unborn record) scored in full with
-    the hard rules.
-
-    Returns, per row, {person id: best Scored} and the people its keys found."""
+def _score_stored(rows: list[_Row], chunk: _Chunk, params: dict, pairs: PairScorer) -> None:
+    """Each row's candidates among the people the area already holds, scored (`row.best`, and
+    the people its keys found, `row.people`): every (row, stored version) pair's model weight
+    worked out together (`engine.pairs`), and only the pairs that could reach the review
+    threshold (or meet an unborn record) scored in full with the hard rules."""
+    if not rows:
+        return
     people = [{pid for k in r.keys for pid in chunk.hits.get(k, ())} for r in rows]
     right: list[StoredFeatures] = []
     indices: dict[int, list[int]] = {}
@@ -430,7 +436,8 @@ def _stored_candidates(
         held = best[i].get(version.person_id)
         if result is not None and (held is None or result.probability > held.probability):
             best[i][version.person_id] = result
-    return best, people
+    for row, found, scored_people in zip(rows, people, best, strict=True):
+        row.people, row.best = found, scored_people
 
 
 def _decide(rows: list[_Row], chunk: _Chunk, carried: _Carried, params: dict, upper: float,
@@ -438,22 +445,23 @@ def _decide(rows: list[_Row], chunk: _Chunk, carried: _Carried, params: dict, up
     """Match each new row against the area and against the rows before it in the chunk (two
     agency records of one new person link to one person), and, when the chunk's candidates
     were read ahead, the rows the chunk before stored."""
-    for row in rows:
-        if row.features is None:  # not read ahead (its record_id seemed sent before)
+    todo = [row for row in rows if row.best is None]  # not prepared: it seemed sent before
+    for row in todo:
+        if row.features is None:
             _derive(row, params)
     extra = {ref for r in rows for k in r.keys for ref in carried.keys.get(k, ())}
-    chunk.candidates_for(rows, extra, params)
-    best, people = _stored_candidates(rows, chunk, params, pairs)
+    chunk.candidates_for(todo, extra, params)
+    _score_stored(todo, chunk, params, pairs)
     scorer = scorer_for(params)
     local_keys: dict[str, set[int]] = {}  # versions added by earlier rows of the chunk
     local: dict[int, list[Version]] = {}
     for index, row in enumerate(rows):
-        found = best[index]
+        found = row.best
         refs = {ref for k in row.keys for ref in local_keys.get(k, ())}
         refs |= {ref for k in row.keys for ref in carried.keys.get(k, ())}
         if refs:  # rows stored just before, and stored versions of people only they find
             versions = {
-                ref: [v.version() for v in chunk.stored.get(ref, ()) if ref not in people[index]]
+                ref: [v.version() for v in chunk.stored.get(ref, ()) if ref not in row.people]
                 + carried.versions.get(ref, [])
                 + local.get(ref, [])
                 for ref in refs
@@ -472,7 +480,7 @@ def _decide(rows: list[_Row], chunk: _Chunk, carried: _Carried, params: dict, up
         else:
             row.outcome, row.person_ref = "new", -(index + 1)
         local.setdefault(row.person_ref, []).append(Version(row.person_ref, None, row.features))
-        row.stored_keys = version_keys(row.data)
+        row.stored_keys = version_keys(row.data, of=row.identity)
         for key in row.stored_keys:
             local_keys.setdefault(key, set()).add(row.person_ref)
 
@@ -617,28 +625,31 @@ def _import_chunk(job: ImportJob, chunk: _Chunk, carried: _Carried, params: dict
 
 
 class _ReadAhead:
-    """Prepares the next chunk (`_prepare_chunk`: validation, features, keys and candidate
-    reads) on a second connection in a background thread while this one is matched and stored,
-    so the database's reads and this process's work overlap. Only on PostgreSQL outside any
-    transaction (the other connection must see what this one committed). The next chunk then
-    does not see what this chunk stores: it meets this chunk's rows as it meets its own earlier
-    rows (`_Carried`)."""
+    """Prepares the next chunk (`_prepare_chunk`: validation, features, keys, candidate reads
+    and their scores) on a second connection, with its own DuckDB scorer, in a background
+    thread while this one is matched and stored, so the database's reads, DuckDB and this
+    process's work overlap. Only on PostgreSQL outside any transaction (the other connection
+    must see what this one committed). The next chunk then does not see what this chunk
+    stores: it meets this chunk's rows as it meets its own earlier rows (`_Carried`)."""
 
-    def __init__(self, enabled: bool):
+    def __init__(self, enabled: bool, params: dict):
         self.executor = ThreadPoolExecutor(max_workers=1) if enabled else None
+        self.pairs = PairScorer(params) if enabled else None
         self.pending: dict[int, Future] = {}
 
     @property
     def enabled(self) -> bool:
         return self.executor is not None
 
-    def start(self, start: int, prepare: Callable[[], _Chunk]) -> None:
+    def start(self, start: int, prepare: Callable[[PairScorer], _Chunk]) -> None:
         if self.executor is not None and start not in self.pending:
-            self.pending[start] = self.executor.submit(prepare)
+            self.pending[start] = self.executor.submit(prepare, self.pairs)
 
-    def take(self, start: int, prepare: Callable[[], _Chunk]) -> _Chunk:
+    def take(self, start: int, prepare: Callable[[PairScorer], _Chunk],
+             pairs: PairScorer) -> _Chunk:  # fmt: skip
+        """The chunk, read ahead or (if it was not) prepared now with this thread's `pairs`."""
         future = self.pending.pop(start, None)
-        return future.result() if future is not None else prepare()
+        return future.result() if future is not None else prepare(pairs)
 
     def close(self) -> None:
         if self.executor is None:
@@ -647,6 +658,7 @@ class _ReadAhead:
             future.cancel()
         self.executor.submit(connections.close_all)  # the worker thread's own connection
         self.executor.shutdown(wait=True)
+        self.pairs.close()
 
 
 _COUNTERS = {
@@ -688,16 +700,18 @@ def import_run(
     pairs = PairScorer(params)
     if read_ahead is None:
         read_ahead = connection.vendor == "postgresql" and not connection.in_atomic_block
-    ahead = _ReadAhead(read_ahead)
+    ahead = _ReadAhead(read_ahead, params)
     carried = _Carried()
 
-    def prepare(start: int) -> Callable[[], _Chunk]:
+    def prepare(start: int) -> Callable[[PairScorer], _Chunk]:
         chunk_rows = rows[start : start + chunk_size]
-        return lambda: _prepare_chunk(job.agency_id, job.filename, chunk_rows, start, params)
+        return lambda scorer: _prepare_chunk(
+            job.agency_id, job.filename, chunk_rows, start, params, scorer
+        )
 
     try:
         for start in range(job.rows_done, len(rows), chunk_size):
-            chunk = ahead.take(start, prepare(start))
+            chunk = ahead.take(start, prepare(start), pairs)
             if start + chunk_size < len(rows):
                 ahead.start(start + chunk_size, prepare(start + chunk_size))
             with transaction.atomic():

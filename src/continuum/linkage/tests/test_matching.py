@@ -262,19 +262,20 @@ class _EagerReadAhead(imports._ReadAhead):
     """Reads each next chunk as soon as it is asked to, before the chunk before is stored: the
     worst case of the background read, made deterministic."""
 
-    def __init__(self, enabled: bool):
-        self.executor, self.pending = None, {}
+    def __init__(self, enabled: bool, params: dict):
+        self.executor, self.pending, self.pairs = None, {}, PairScorer(params)
 
     enabled = True
 
     def start(self, start, prepare):
-        self.pending[start] = prepare()
+        self.pending[start] = prepare(self.pairs)
 
-    def take(self, start, prepare):
-        return self.pending.pop(start) if start in self.pending else prepare()
+    def take(self, start, prepare, pairs):
+        return self.pending.pop(start) if start in self.pending else prepare(pairs)
 
     def close(self):
         self.pending.clear()
+        self.pairs.close()
 
 
 def test_a_chunk_read_ahead_meets_the_rows_the_chunk_before_stored(
