@@ -348,6 +348,45 @@ class BackendCPU:
         return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
 
 
+def _cpu_ms(stat: Path, children: bool = False) -> float:
+    fields = stat.read_text().rsplit(")", 1)[1].split()
+    ticks = int(fields[11]) + int(fields[12])  # utime, stime
+    if children:
+        ticks += int(fields[13]) + int(fields[14])  # cutime, cstime: children reaped
+    return ticks * 1000 / os.sysconf("SC_CLK_TCK")
+
+
+class ServerCPU:
+    """CPU time every PostgreSQL process has used, from /proc (PostgreSQL on this machine
+    only): the server's own (postmaster), its live children's (backends, background workers),
+    and its children that have exited (a connection closed mid-measurement still counts). For
+    work spread over more than one connection, where `BackendCPU` sees one. Other clients'
+    work counts too, so measure on a quiet machine."""
+
+    def __init__(self):
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            backend = cursor.fetchone()[0]
+        fields = Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()
+        self.server = int(fields[1])  # the backend's parent: the postmaster
+
+    def ms(self) -> float | None:
+        root = Path(f"/proc/{self.server}/stat")
+        if not root.exists():
+            return None
+        total = _cpu_ms(root, children=True)
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+                if int(fields[1]) == self.server:
+                    total += _cpu_ms(stat)
+            except (OSError, IndexError, ValueError):  # exited while being read
+                continue
+        return total
+
+
 def contention() -> dict:
     """How much of a core this process gets right now, and a database round trip: the machine is
     shared, so wall-clock figures are read against these."""

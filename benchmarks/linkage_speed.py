@@ -19,7 +19,9 @@ every person if they are missing (`linkage.services.features_rebuild_all`, what
     people held in DuckDB (`linker.inference.find_matches_to_new_records`), side by side;
 (c) an incremental import of N agency records (default 10,000) against the whole area through
     the analyst's import service (`linkage.services.import_run`), end to end, then the same file
-    again (every row unchanged: idempotent by record_id);
+    again (every row unchanged: idempotent by record_id). By default one record in ten
+    describes someone the area does not hold (`--new-share`), as in a real extract; the rest
+    are seeded people with the errors above;
 (d) peak memory of the process (resource.getrusage).
 
 The import writes to the database (agency records, links, new people): with --reuse, run it on a
@@ -33,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime as dt
 import io
 import json
 import os
@@ -46,7 +49,14 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from _common import git_commit, machine_info, misspell, now_iso, percentiles  # noqa: E402
+from _common import (  # noqa: E402
+    ServerCPU,
+    git_commit,
+    machine_info,
+    misspell,
+    now_iso,
+    percentiles,
+)
 from foundation import Seeder, analyse, recreate_database, setup_django  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/continuum_linkage_bench"
@@ -193,7 +203,19 @@ def measure_splink_one_record(samples: list[tuple[int, dict]], limit: int) -> di
     return {**percentiles(times), "queries": len(times), "load_into_duckdb_s": round(load_s, 1)}
 
 
-def measure_import(samples: list[tuple[int, dict]], count: int, rng: random.Random) -> dict:
+def new_person(samples: list[tuple[int, dict]], rng: random.Random) -> dict:
+    """A row describing someone the area does not hold: a given name, a family name, an
+    address and a date of birth each taken from different people, and no NHS number."""
+    given, family, home = (rng.choice(samples)[1] for _ in range(3))
+    born = dt.date(2008, 1, 1) + dt.timedelta(days=rng.randrange(18 * 365))
+    return {**home, "given_name": given["given_name"], "middle_names": None,
+            "family_name": family["family_name"], "date_of_birth": born.isoformat(),
+            "sex": given["sex"], "nhs_number": None, "upn": None,
+            "previous_family_names": None}  # fmt: skip
+
+
+def measure_import(samples: list[tuple[int, dict]], count: int, rng: random.Random,
+                   new_share: float) -> dict:  # fmt: skip
     from continuum.directory.models import Agency, Role, User
     from continuum.linkage import services
     from continuum.linkage.engine.layout import ALL_COLUMNS
@@ -204,25 +226,25 @@ def measure_import(samples: list[tuple[int, dict]], count: int, rng: random.Rand
         "bench.analyst", role=Role.ANALYST, agency=agency
     )
     rows = []
-    for i, (_pk, row) in enumerate(samples[:count]):
+    known = count - round(count * new_share)
+    for i, (_pk, row) in enumerate(samples[:known]):
         rows.append({**row, "record_id": f"BENCH{i:06d}"})
+    for i in range(known, count):
+        rows.append({**new_person(samples, rng), "record_id": f"BENCH{i:06d}"})
+    rng.shuffle(rows)
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(ALL_COLUMNS), extrasaction="ignore")
     writer.writeheader()
     writer.writerows(rows)
     SourceRecord.objects.filter(agency=agency, record_id__startswith="BENCH").delete()
     content = out.getvalue().encode()
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    b0, c0, t0 = _backend_cpu_ms(pid), time.process_time(), time.perf_counter()
+    server = ServerCPU()
+    b0, c0, t0 = server.ms(), time.process_time(), time.perf_counter()
     job = services.import_create(actor=analyst, agency=agency, filename="bench.csv",
                                  content=content)  # fmt: skip
     job = services.import_run(job.pk)
     seconds = time.perf_counter() - t0
-    python_cpu, backend = time.process_time() - c0, _backend_cpu_ms(pid)
+    python_cpu, backend = time.process_time() - c0, server.ms()
     t1 = time.perf_counter()
     again = services.import_create(actor=analyst, agency=agency, filename="bench-again.csv",
                                    content=content)  # fmt: skip
@@ -230,6 +252,7 @@ def measure_import(samples: list[tuple[int, dict]], count: int, rng: random.Rand
     again_seconds = time.perf_counter() - t1
     return {
         "records": job.rows_done,
+        "records_of_people_not_held": count - known,
         "seconds": round(seconds, 1),
         "records_per_second": round(job.rows_done / seconds, 1),
         "python_cpu_s": round(python_cpu, 1),
@@ -251,6 +274,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--splink-queries", type=int, default=20)
     parser.add_argument("--import-records", type=int, default=10_000)
+    parser.add_argument(
+        "--new-share",
+        type=float,
+        default=0.1,
+        help="share of the import's records describing people the area does not "
+        "hold (default 0.1; the rest are seeded people with errors)",
+    )
     parser.add_argument("--seed", type=int, default=2027)
     parser.add_argument("--reuse", action="store_true")
     parser.add_argument("--rebuild-features", action="store_true",
@@ -288,7 +318,8 @@ def main(argv: list[str] | None = None) -> int:
         ratio = results["splink_one_record"]["p50_ms"] / results["realtime_match"]["p50_ms"]
         results["median_speed_ratio_splink_over_realtime"] = round(ratio, 1)
     print(f"Incremental import of {args.import_records:,} records …")
-    results["incremental_import"] = measure_import(samples, args.import_records, rng)
+    results["incremental_import"] = measure_import(samples, args.import_records, rng,
+                                                   args.new_share)  # fmt: skip
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     results["peak_memory_mb"] = round(peak_kb / 1024)
     report = {
@@ -318,7 +349,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"| import of {imp['records']:,} records (s) | {imp['seconds']} | | "
           f"{imp['records_per_second']}/s, {imp['linked_automatically']} linked, "
           f"{imp['sent_to_review']} to review, {imp['new_people']} new; CPU "
-          f"{imp['python_cpu_s']} s here + {imp['postgresql_cpu_s']} s PostgreSQL; same file again "
+          f"{imp['python_cpu_s']} s here + {imp['postgresql_cpu_s']} s PostgreSQL (every "
+          f"process); same file again "
           f"{imp['reimport_seconds']} s, {imp['reimport_unchanged']:,} unchanged |")  # fmt: skip
     if features.get("rebuilt"):
         print(f"| storing match versions and keys (s) | {features['seconds']} | | "
