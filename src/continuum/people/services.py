@@ -125,6 +125,14 @@ def address_values(
     }
 
 
+def address_check(values: dict) -> dict:
+    """The fields `address_values` returned, checked against the address's own field rules
+    (lengths), as `address_build` checks them before saving; ValidationError if they break one.
+    For bulk work, which saves many addresses without a query each."""
+    Address(**values).full_clean(exclude=["catchment"], validate_constraints=False)
+    return values
+
+
 def address_build(
     *,
     line1: str,
@@ -290,6 +298,12 @@ def persons_create_many(
         try:  # relations and constraints are checked here, not by a query per person
             person.full_clean(exclude=_RELATIONS, validate_constraints=False)
             _person_invariants(person)
+            if entry.address is not None:
+                address_check(entry.address)
+            for given, family in entry.previous_names:
+                _name_row(person, NameKind.PREVIOUS, given, family, None).clean_fields(
+                    exclude=["person", "recorded_by"]
+                )
         except ValidationError as exc:
             out.append(exc)
             continue

@@ -59,6 +59,11 @@ logger = logging.getLogger(__name__)
 #: Rows matched and stored together, in one transaction.
 CHUNK_SIZE = 1000
 MAX_REVIEW_CANDIDATES = 3
+#: The longest record_id kept: it is the source record's id and the agency's identifier.
+RECORD_ID_LENGTH = min(
+    SourceRecord._meta.get_field("record_id").max_length,
+    AgencyIdentifier._meta.get_field("value").max_length,
+)
 ALLOWED_SUFFIXES = {".csv", ".xlsx"}
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
@@ -224,8 +229,10 @@ def _new_person(row: dict, catchments: list) -> people_services.NewPerson:
     address = None
     if row.get("postcode") and row.get("address_line1"):
         try:
-            address = people_services.address_values(
-                line1=row["address_line1"], postcode=row["postcode"], catchments=catchments
+            address = people_services.address_check(
+                people_services.address_values(
+                    line1=row["address_line1"], postcode=row["postcode"], catchments=catchments
+                )
             )
         except ValidationError:
             address = None  # the person is still created, without an address
@@ -374,6 +381,10 @@ def _prepare_chunk(
         number = first_row + offset + 2  # the header is row 1
         clean, row_errors = validate_row(raw, number, source=filename)
         errors.extend({"row": e.row, "field": e.field, "reason": e.reason} for e in row_errors)
+        if clean is not None and len(clean["record_id"]) > RECORD_ID_LENGTH:
+            errors.append({"row": number, "field": "record_id",
+                           "reason": f"longer than {RECORD_ID_LENGTH} characters"})  # fmt: skip
+            continue
         if clean is None:
             continue
         depth = seen.get(clean["record_id"], 0)

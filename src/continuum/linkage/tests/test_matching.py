@@ -332,3 +332,23 @@ def test_reading_ahead_in_the_background_gives_the_same_people(
     records = {r.record_id: r for r in SourceRecord.objects.all()}
     assert records["P1"].person == records["P2"].person
     assert records["P3"].person == family.mother
+
+
+def test_values_too_long_for_the_record_are_reported_not_fatal(
+    family, agencies, analyst, settings, tmp_path
+):
+    """A record id longer than Continuum keeps (as the agency's identifier of the person too)
+    is a row error; an address line longer than an address holds leaves the new person without
+    an address. The rest still import, on PostgreSQL too (which refuses an over-long value)."""
+    settings.MEDIA_ROOT = tmp_path
+    long_street = "Flat 1 " + "Very Long Terrace " * 10
+    job = _run(agencies.police, analyst, [
+        f"{'X' * 61},Amara,,Okafor,2019-08-30,F,NB1 4QX,7 Brook Street,",
+        f"P2,Tobi,,Adeyemi,2018-01-12,M,NB1 4QX,{long_street},",
+        "P3,Kerry,,Smith,14/06/1996,F,NB1 4QT,12 Mill Lane,9434765919",
+    ])  # fmt: skip
+    assert job.status == "completed"
+    assert [(e["row"], e["field"]) for e in job.row_errors] == [(2, "record_id")]
+    assert (job.new_people, job.linked_automatically) == (1, 1)
+    tobi = SourceRecord.objects.get(record_id="P2").person
+    assert tobi.family_name == "Adeyemi" and not tobi.addresses.exists()
