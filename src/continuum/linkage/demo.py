@@ -18,7 +18,7 @@ from django.db.models import Prefetch
 from continuum.directory.models import Agency, AgencyKind, Role, User
 from continuum.linkage import services
 from continuum.linkage.engine.normalise import nickname_table
-from continuum.linkage.models import ImportJob
+from continuum.linkage.models import ImportJob, LinkStatus, SourceRecord
 from continuum.people.models import NameKind, Person, PersonAddress, PersonKind
 
 HEADER = [
@@ -62,14 +62,19 @@ def _row(person: Person, record_id: str) -> dict[str, str]:
     }
 
 
-def _with_errors(rng: random.Random, row: dict, person: Person, nick: dict) -> dict:
-    """One or two of the ways agencies record the same person differently."""
+def _with_errors(
+    rng: random.Random, row: dict, person: Person, nick: dict
+) -> tuple[dict, list[str]]:
+    """One or two of the ways agencies record the same person differently (and which)."""
     row = dict(row)
     # Most records differ in one or two ways; one in four is hard to place (a nickname, a
-    # slip in the surname, an old address, day and month swapped and no NHS number or UPN; or
-    # just an initial and an old address): the model is unsure of those, and they go to review.
+    # slip in the surname, an old address, day and month swapped and no NHS number or UPN; the
+    # year of birth mistyped with no address and no NHS number; or just an initial and an old
+    # address): the model is unsure of many of those, which go to review, and an initial never
+    # links (it could be a twin), so it becomes a duplicate a manager later merges.
     if rng.random() < 0.25:
         kinds = rng.choice([["nickname", "typo", "old_address", "no_nhs", "swap_dob"],
+                            ["dob_year", "no_address", "no_nhs"],
                             ["initial", "old_address", "no_nhs"]])  # fmt: skip
         row["upn"] = ""
     else:
@@ -85,6 +90,14 @@ def _with_errors(rng: random.Random, row: dict, person: Person, nick: dict) -> d
             row["given_name"] = rng.choice(nick[given]).title()
         elif kind == "typo":
             row["family_name"] = _typo(rng, row["family_name"])
+        elif kind == "given_typo" and len(given) > 3:
+            row["given_name"] = _typo(rng, row["given_name"])
+        elif kind == "dob_year" and row["date_of_birth"]:
+            d = dt.date.fromisoformat(row["date_of_birth"])
+            row["date_of_birth"] = d.replace(year=d.year + rng.choice((-1, 1)),
+                                             day=min(d.day, 28)).isoformat()  # fmt: skip
+        elif kind == "no_address":
+            row["postcode"] = row["address_line1"] = ""
         elif kind == "swap_dob" and row["date_of_birth"]:
             d = dt.date.fromisoformat(row["date_of_birth"])
             if d.day <= 12 and d.day != d.month:
@@ -109,7 +122,7 @@ def _with_errors(rng: random.Random, row: dict, person: Person, nick: dict) -> d
                 row["family_name"] = earlier[0].family_name
     if not row["date_of_birth"] and row["expected_date_of_delivery"]:
         row["given_name"] = "Baby"
-    return row
+    return row, kinds
 
 
 def _new_people(rng: random.Random, count: int, prefix: str, today: dt.date) -> list[dict]:
@@ -183,14 +196,17 @@ def seed_agency_extracts(
         (AgencyKind.POLICE, "POL", adults + children[:50]),
     ]
     jobs = []
+    truth: dict[tuple[int, str], tuple[int, list[str]]] = {}  # agency record -> its person
     for kind, prefix, pool in plans:
         agency = Agency.objects.filter(kind=kind).order_by("pk").first()
         if agency is None or not pool:
             continue
         chosen = rng.sample(pool, min(per_agency, len(pool)))
-        rows = [
-            _with_errors(rng, _row(p, f"{prefix}{i:05d}"), p, nick) for i, p in enumerate(chosen)
-        ]
+        rows = []
+        for i, person in enumerate(chosen):
+            row, kinds = _with_errors(rng, _row(person, f"{prefix}{i:05d}"), person, nick)
+            truth[(agency.pk, row["record_id"])] = (person.pk, kinds)
+            rows.append(row)
         rows += _new_people(rng, max(3, per_agency // 20), prefix, today)
         bad = {**dict.fromkeys(HEADER, ""), "record_id": f"{prefix}BAD1"}
         rows.append({**bad, "given_name": "Unknown", "date_of_birth": "31/02/2019"})
@@ -198,4 +214,49 @@ def seed_agency_extracts(
             actor=analyst, agency=agency, filename=f"{agency.code}-extract.csv", content=_csv(rows)
         )
         jobs.append(services.import_run(job.pk))
+    _merge_duplicates(truth)
     return jobs
+
+
+#: How the demo's merge reasons describe each kind of error.
+_ERROR_WORDS = {
+    "nickname": "a nickname", "typo": "a slip in the surname", "given_typo": "a slip in the "
+    "given name", "swap_dob": "day and month swapped", "dob_year": "the year of birth mistyped",
+    "dob_month": "the month of birth mistyped", "no_nhs": "no NHS number", "bad_nhs": "a "
+    "mistyped NHS number", "old_address": "an old address", "no_address": "no address",
+    "maiden": "a previous surname", "initial": "only an initial",
+}  # fmt: skip
+
+
+def _merge_duplicates(truth: dict[tuple[int, str], tuple[int, list[str]]], limit: int = 2):
+    """A front door manager merges a couple of the duplicates the imports created (agency
+    records of people Continuum holds that the model could not place, which became new
+    people), through the service a manager uses, so the demo has merges to see and undo. The
+    others stay for a user to find."""
+    manager = (
+        User.objects.filter(role=Role.TEAM_MANAGER, agency__kind=AgencyKind.FRONT_DOOR)
+        .order_by("pk")
+        .first()
+    )
+    if manager is None:
+        return
+    merged = 0
+    records = SourceRecord.objects.filter(link_status=LinkStatus.NEW_PERSON).select_related(
+        "agency", "person"
+    )
+    for record in records.order_by("pk"):
+        kept_id, kinds = truth.get((record.agency_id, record.record_id), (None, []))
+        if kept_id is None or kept_id == record.person_id:
+            continue
+        kept = Person.objects.get(pk=kept_id)
+        if services.merge_blockers(kept, record.person):
+            continue
+        errors = ", ".join(_ERROR_WORDS.get(k, k) for k in kinds if k != "none")
+        services.person_merge(
+            actor=manager, kept=kept, merged=record.person,
+            reason=f"{record.agency.name} record {record.record_id} is {kept.display_name}: it "
+            f"had {errors}",
+        )  # fmt: skip
+        merged += 1
+        if merged == limit:
+            return
