@@ -1,8 +1,8 @@
 """Model weights of many record pairs at once, in DuckDB, from the comparisons' own SQL.
 
-An import matches a chunk of rows against the candidates found for them: about a hundred
-thousand pairs per thousand rows. Scoring them one by one in Python (``matching.Scorer``) costs
-most of an import's time; here each comparison's level is worked out for every pair by one
+An import matches a chunk of rows against the candidates found for them: about ten thousand
+pairs per thousand rows. Scoring them one by one in Python (``matching.Scorer``) cost about a
+third of an import's time; here each comparison's level is worked out for every pair by one
 DuckDB query built from the same level SQL the Splink model was trained with, and the weights
 are read from the trained parameters with numpy. The result is the weight ``score_pair`` gives
 a pair before the hard rules (term-frequency adjustments included), so a caller can keep the
