@@ -305,8 +305,10 @@ def _upn(value) -> str | None:
     return text or None
 
 
-def _identity(record: dict, extra_given=()) -> tuple:
-    """(given sounds, family sounds, dob, edd, postcode, district, nhs, upn) of a record."""
+def identity(record: dict, extra_given=()) -> tuple:
+    """What a record's keys are made of: (given sounds, family sounds, dob, edd, postcode,
+    district, nhs, upn). `version_keys` and `query_keys` take it, so a record that needs both
+    works it out once."""
     given = set(_given_sounds(record.get("given_name")))
     for other in extra_given:
         given.update(_given_sounds(other))
@@ -321,15 +323,9 @@ def _identity(record: dict, extra_given=()) -> tuple:
             _nhs(record.get("nhs_number")), _upn(record.get("upn")))  # fmt: skip
 
 
-def identity(record: dict, extra_given=()) -> tuple:
-    """What a record's keys are made of (`version_keys` and `query_keys` take it, so a record
-    that needs both works it out once)."""
-    return _identity(record, extra_given)
-
-
 def version_keys(record: dict, extra_given=(), *, of: tuple | None = None) -> set[str]:
     """The keys a stored version is found by (`of`: the record's `identity`, if known)."""
-    given, family, dob, edd, postcode, district, nhs, upn = of or _identity(record, extra_given)
+    given, family, dob, edd, postcode, district, nhs, upn = of or identity(record, extra_given)
     keys = set()
     if nhs:
         keys.add(f"nhs:{nhs}")
@@ -367,7 +363,7 @@ def query_keys(record: dict, *, of: tuple | None = None) -> set[str]:
     """The keys to look up for a record: each kind of key a version of the same person would
     have despite the usual errors (a year out, day and month swapped, names swapped, a
     misspelt name, the baby born near the expected date). `of`: the record's `identity`."""
-    given, family, dob, edd, postcode, district, nhs, upn = of or _identity(record)
+    given, family, dob, edd, postcode, district, nhs, upn = of or identity(record)
     keys = set()
     if nhs:
         keys.add(f"nhs:{nhs}")
