@@ -348,3 +348,26 @@ def flushable_audit_log(transactional_db):
         else:
             for statement in _audit_sql().SQLITE_REVERSE:
                 cursor.execute(statement)
+
+
+# -- the demo seed ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def demo_receivers():
+    """Run the demo seed with only the given receivers of `northbrook_seeded` (each app tests
+    its own demo records; the demo command's test runs them all): `demo_receivers(receiver,
+    ...)`, none for the area alone. The receivers are put back afterwards."""
+    from continuum.demo.seed import northbrook_seeded
+
+    saved = northbrook_seeded.receivers[:]
+
+    def only(*receivers):
+        northbrook_seeded.receivers = []
+        for receiver in receivers:
+            northbrook_seeded.connect(receiver, dispatch_uid=f"test-{receiver.__module__}")
+        northbrook_seeded.sender_receivers_cache.clear()
+
+    yield only
+    northbrook_seeded.receivers = saved
+    northbrook_seeded.sender_receivers_cache.clear()

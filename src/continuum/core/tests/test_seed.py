@@ -17,7 +17,6 @@ from stdnum.gb import nhs, upn
 from continuum.audit.models import AuditEvent
 from continuum.audit.services import audit_verify
 from continuum.demo import area
-from continuum.demo.seed import northbrook_seeded
 from continuum.directory.models import Agency, AgencyKind, CatchmentArea, Role, User
 from continuum.governance.access import Access, person_for_user, persons_visible_to
 from continuum.governance.models import AccessLevel, Involvement
@@ -62,15 +61,10 @@ def snapshot() -> list[tuple]:
 
 
 @pytest.fixture
-def isolated():
+def isolated(demo_receivers):
     """Test the area seed on its own: other apps' receivers of northbrook_seeded (their demo
     records) are disconnected, and tested by those apps. The demo command test runs them all."""
-    receivers = northbrook_seeded.receivers[:]
-    northbrook_seeded.receivers = []
-    northbrook_seeded.sender_receivers_cache.clear()
-    yield
-    northbrook_seeded.receivers = receivers
-    northbrook_seeded.sender_receivers_cache.clear()
+    demo_receivers()
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from continuum.casework.models import ChronologyEntry
-from continuum.demo.seed import northbrook_seeded, seed_northbrook
+from continuum.demo.seed import seed_northbrook
 from continuum.directory.models import User
 from continuum.governance.models import Involvement
 from continuum.hubs.demo import seed_family_hub_life
@@ -28,15 +28,9 @@ pytestmark = pytest.mark.django_db(transaction=False)
 
 
 @pytest.fixture
-def only_hub_demo():
+def only_hub_demo(demo_receivers):
     """Run only this app's demo receiver (other apps test their own)."""
-    receivers = northbrook_seeded.receivers[:]
-    northbrook_seeded.receivers = []
-    northbrook_seeded.connect(seed_family_hub_life, dispatch_uid="hubs-demo")
-    northbrook_seeded.sender_receivers_cache.clear()
-    yield
-    northbrook_seeded.receivers = receivers
-    northbrook_seeded.sender_receivers_cache.clear()
+    demo_receivers(seed_family_hub_life)
 
 
 def test_demo_area_has_family_hub_life(only_hub_demo):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from continuum.audit.services import audit_verify
-from continuum.demo.seed import northbrook_seeded, seed_northbrook
+from continuum.demo.seed import seed_northbrook
 from continuum.linkage.demo import seed_on_northbrook
 from continuum.linkage.models import ImportJob, LinkStatus, Merge, ReviewStatus, SourceRecord
 
@@ -14,15 +14,9 @@ pytestmark = pytest.mark.django_db(transaction=False)
 
 
 @pytest.fixture
-def only_linkage_demo():
+def only_linkage_demo(demo_receivers):
     """Run only this app's demo receiver (other apps test their own)."""
-    receivers = northbrook_seeded.receivers[:]
-    northbrook_seeded.receivers = []
-    northbrook_seeded.connect(seed_on_northbrook, dispatch_uid="linkage-demo")
-    northbrook_seeded.sender_receivers_cache.clear()
-    yield
-    northbrook_seeded.receivers = receivers
-    northbrook_seeded.sender_receivers_cache.clear()
+    demo_receivers(seed_on_northbrook)
 
 
 def test_demo_extracts_fill_the_review_queue_and_a_manager_merges_duplicates(only_linkage_demo):
