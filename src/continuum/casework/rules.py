@@ -214,12 +214,18 @@ def closure_reason_after_no_factors(*, reason: str, completed_factor_sets: list[
 
 
 def review_date(*, plan_start: dt.date, review_date: dt.date, today: dt.date) -> None:
-    """A plan review must be after the plan started (8841) and not in the future."""
+    """A family plan review may be on or after the day the plan was agreed, and not in the
+    future. (The stricter CIN rule 8841, "not on the same day as the start", is for child
+    protection plan reviews: `cp_review_date`. Applied here it left a plan agreed today with
+    no day a review could be saved on: today was "too early" and tomorrow "in the future".)"""
     if review_date > today:
         raise ValidationError({"review_date": "Review date must be today or in the past"})
-    if review_date <= plan_start:
+    if review_date < plan_start:
         raise ValidationError(
-            {"review_date": f"Review date must be after the plan was agreed ({_d(plan_start)})"}
+            {
+                "review_date": "Review date must be on or after the day the plan was agreed "
+                f"({_d(plan_start)})"
+            }
         )
 
 
