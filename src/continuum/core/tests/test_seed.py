@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 from io import StringIO
 
 import pytest
@@ -257,7 +258,7 @@ def test_health_visitor_sees_a_baby_and_an_unborn_in_one_family(client, seeded):
     baby = babies[0]
     response = client.get(reverse("people:detail", args=[baby.pk]))
     assert response.status_code == 200
-    assert baby.given_name in response.content.decode()
+    assert baby.given_name in html.unescape(response.content.decode())
 
 
 def test_police_can_read_but_not_edit(client, seeded):
