@@ -205,6 +205,10 @@ def person_merge(*, actor, kept: Person, merged: Person, reason: str) -> Merge:
         kept=kept, merged=merged, moved=moved, reason=reason, performed_by=actor
     )
     features_refresh([kept.pk, merged.pk])  # the kept person is now also found as the other
+    # The merged record's involvements (professional relationships with the same person) now
+    # open the kept record: named here, so the DPO's page for each shows which moved. A merge
+    # never starts an involvement.
+    involvements = [m["pk"] for m in moved if m["model"] == "governance.Involvement"]
     for person in (kept, merged):
         audit_record(
             actor=actor,
@@ -213,8 +217,9 @@ def person_merge(*, actor, kept: Person, merged: Person, reason: str) -> Merge:
             object_id=person.pk,
             changed_fields=["merged"],
             reason=reason,
-            details={"merge_id": merge.pk, "kept": kept.pk, "merged": merged.pk},
-        )
+            details={"merge_id": merge.pk, "kept": kept.pk, "merged": merged.pk,
+                     "involvements_moved": involvements},
+        )  # fmt: skip
     return merge
 
 
