@@ -14,7 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from continuum.governance import rules as perms
-from continuum.governance.models import AccessLevel, Involvement
+from continuum.governance.models import NON_GRANTING_SOURCES, AccessLevel, Involvement
 from continuum.people.models import Household, HouseholdMembership, Person
 
 
@@ -26,6 +26,9 @@ class Access(Enum):
 def _open_involvements(user) -> QuerySet[Involvement]:
     now = timezone.now()
     qs = Involvement.objects.filter(Q(ended_at__isnull=True) | Q(ended_at__gt=now))
+    # Holding a record about a person (an agency's extract) never opens the shared record:
+    # only professional work that a named person started does (docs/adr/0007).
+    qs = qs.exclude(source__in=NON_GRANTING_SOURCES)
     if perms.is_volunteer(user):
         # A volunteer sees only the families they are matched to, not their agency's caseload.
         return qs.filter(worker=user)

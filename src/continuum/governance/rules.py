@@ -20,6 +20,9 @@ is_dpo = _has_role(Role.DPO)
 is_volunteer = _has_role(Role.VOLUNTEER)
 is_analyst = _has_role(Role.ANALYST)
 is_manager = _has_role(Role.TEAM_MANAGER)
+# Loads their agency's extracts into Continuum; sees counts and their own agency's records,
+# never the shared record of a person (docs/adr/0007).
+is_data_steward = _has_role(Role.DATA_STEWARD)
 is_casework_staff = _has_role(
     Role.PRACTITIONER, Role.DSL, Role.TEAM_MANAGER, Role.FRONT_DOOR, Role.VOLUNTEER
 )
@@ -28,7 +31,7 @@ is_casework_staff = _has_role(
 # any contact about any child; the DPO answers for every access.
 sees_whole_area = is_front_door | is_dpo
 # Roles that may never change a person's record, whatever their agency's involvement.
-never_edits_people = is_dpo | is_analyst | _has_role(Role.ADMINISTRATOR)
+never_edits_people = is_dpo | is_analyst | is_data_steward | _has_role(Role.ADMINISTRATOR)
 # Who may create a new person record (registration, a new baby, an adult in the home).
 can_create_people = is_casework_staff & ~is_volunteer
 

@@ -8,9 +8,10 @@ from django.conf import settings
 from django.db.models import Count, Q
 
 from continuum.audit.models import AuditAction
-from continuum.audit.services import audit_record
+from continuum.audit.services import AuditEntry, audit_record, audit_record_many
 from continuum.governance.access import persons_visible_to
-from continuum.linkage.access import can_review, require
+from continuum.governance.rules import is_data_steward
+from continuum.linkage.access import can_review, can_see_review_counts, require
 from continuum.linkage.matching import Candidate, active_params, find_matches, person_as_record
 from continuum.linkage.models import MatchReview, Merge, ReviewStatus, SourceRecord
 from continuum.people.models import Person
@@ -74,23 +75,56 @@ def possible_matches(user, record: dict, *, limit: int = 5) -> MatchResult:
     return MatchResult(visible, len(found) - len(visible_ids), str(params.get("model_version", "")))
 
 
-def review_queue(user, *, status: str = "open"):
+def review_queue(user, *, status: str = "open", limit: int = 100) -> list[MatchReview]:
+    """Possible matches waiting for review, best first: for the front door only (404 for
+    anyone else), and each agency record and person shown is audited against that person."""
     require(can_review, user)
     statuses = [ReviewStatus.OPEN] if status == "open" else [ReviewStatus.NOT_SURE]
-    return (
+    reviews = list(
         MatchReview.objects.filter(status__in=statuses)
         .select_related("record", "record__agency", "candidate")
-        .order_by("-probability", "pk")
+        .order_by("-probability", "pk")[:limit]
+    )
+    audit_record_many(
+        actor=user,
+        events=[
+            AuditEntry(
+                action=AuditAction.VIEW,
+                object_type="person",
+                object_id=review.candidate_id,
+                details={
+                    "via": "match_review_queue",
+                    "review_id": review.pk,
+                    "source_record_id": review.record_id,
+                },
+            )
+            for review in reviews
+        ]
+        or [AuditEntry(action=AuditAction.VIEW, object_type="match_review_queue",
+                       details={"status": status, "rows": 0})],
+    )  # fmt: skip
+    return reviews
+
+
+def next_review(user) -> MatchReview | None:
+    """The next possible match to review (not audited: the page it leads to is)."""
+    require(can_review, user)
+    return (
+        MatchReview.objects.filter(status=ReviewStatus.OPEN).order_by("-probability", "pk").first()
     )
 
 
 def review_counts(user) -> dict[str, int]:
-    require(can_review, user)
-    counts = MatchReview.objects.aggregate(
+    """How many matches wait, never who. A data steward's counts are of their own agency's
+    records; the area's for the other roles that may see them."""
+    require(can_see_review_counts, user)
+    reviews = MatchReview.objects.all()
+    if is_data_steward(user):
+        reviews = reviews.filter(record__agency_id=user.agency_id)
+    return reviews.aggregate(
         open=Count("pk", filter=Q(status=ReviewStatus.OPEN)),
         not_sure=Count("pk", filter=Q(status=ReviewStatus.NOT_SURE)),
     )
-    return counts
 
 
 @dataclass
@@ -102,6 +136,7 @@ class ReviewView:
 
 
 def review_detail(user, review: MatchReview) -> ReviewView:
+    require(can_review, user)
     person = (
         Person.objects.filter(pk=review.candidate_id)
         .prefetch_related("names", "addresses__address")
@@ -114,12 +149,18 @@ def review_detail(user, review: MatchReview) -> ReviewView:
     for key, label in [*GOLDEN_FIELDS, ("previous_family_names", "Previous family names")]:
         a, b = ours.get(key) or "", theirs.get(key) or ""
         rows.append((label, a, b, str(a).lower() == str(b).lower()))
+    # The person shown is named by the event, so it is on the DPO's page for them.
     audit_record(
         actor=user,
         action=AuditAction.VIEW,
-        object_type="match_review",
-        object_id=review.pk,
-        details={"candidate_person_id": person.pk, "source_record_id": review.record_id},
+        object_type="person",
+        object_id=person.pk,
+        details={
+            "via": "match_review",
+            "review_id": review.pk,
+            "source_record_id": review.record_id,
+            "agency_id": review.record.agency_id,
+        },
     )
     return ReviewView(review, ours, theirs, rows)
 

@@ -18,7 +18,8 @@ from continuum.audit.services import AuditEntry, audit_record, audit_record_many
 from continuum.core.db import bulk_insert
 from continuum.core.identifiers import IdentifierError, normalise_postcode
 from continuum.directory.models import CatchmentArea
-from continuum.governance.models import AccessLevel, Involvement, InvolvementSource
+from continuum.governance.models import AccessLevel, InvolvementSource
+from continuum.governance.services import involvement_start
 from continuum.people.codes import RelationshipKind
 from continuum.people.errors import ConflictError
 from continuum.people.models import (
@@ -227,13 +228,13 @@ def person_create(
     _identity_changed([person.pk])
     agency_id = agency.pk if agency is not None else getattr(actor, "agency_id", None)
     if agency_id:
-        Involvement.objects.create(
-            agency_id=agency_id,
+        involvement_start(
+            actor=actor,
+            agency=agency or actor.agency,
             person=person,
             access=involvement_access,
             source=involvement_source,
             reason=reason,
-            started_by=actor,
         )
     audit_record(
         actor=actor,
@@ -278,12 +279,12 @@ def persons_create_many(
     entries: list[NewPerson],
     agency,
     reason: str,
-    involvement_source: str = InvolvementSource.DATA_SHARING,
-    involvement_access: str = AccessLevel.READ,
 ) -> list[Person | ValidationError]:
     """Create many people at once, as `person_create` creates one (names, address, the
-    agency's involvement, the identity hook, one audit event each), in a few bulk writes: for
-    an agency's extract, where a chunk may hold hundreds of people the area does not know.
+    identity hook, one audit event each), in a few bulk writes: for an agency's extract, where
+    a chunk may hold hundreds of people the area does not know. `agency` is the agency whose
+    records they come from; holding a record gives it no involvement, so no one but the
+    area-wide roles sees these people until someone starts work with them (docs/adr/0007).
 
     Returns, for each entry in order, the new person or the ValidationError that kept them
     out; the others are still created."""
@@ -330,11 +331,6 @@ def persons_create_many(
         for person, address in addressed
     ])  # fmt: skip
     _identity_changed([person.pk for person, _entry in valid])
-    bulk_insert([
-        Involvement(agency=agency, person=person, access=involvement_access,
-                    source=involvement_source, reason=reason, started_by=created_by)
-        for person, _entry in valid
-    ])  # fmt: skip
     audit_record_many(
         actor=actor,
         events=[
@@ -346,7 +342,7 @@ def persons_create_many(
                     f for f in PERSON_FIELDS if entry.data.get(f) not in (None, "", [], False)
                 ],
                 reason=reason,
-                details={"household_id": None},
+                details={"household_id": None, "source_agency_id": agency.pk},
             )
             for person, entry in valid
         ],

@@ -11,7 +11,13 @@ from django.utils import timezone
 from continuum.audit.models import AuditAction
 from continuum.audit.services import audit_record
 from continuum.directory.models import Agency, AgencyKind
-from continuum.governance.models import AccessLevel, Involvement, InvolvementSource
+from continuum.governance.models import (
+    NON_GRANTING_SOURCES,
+    AccessLevel,
+    Involvement,
+    InvolvementSource,
+)
+from continuum.governance.services import involvements_start
 from continuum.people.models import Person
 from continuum.referrals.errors import AlreadyDecided, InvalidTransition
 from continuum.referrals.models import (
@@ -115,20 +121,25 @@ def _new_reference() -> str:
 
 
 def _open_involvement(*, agency_id: int, child: Person, actor, reason: str) -> None:
-    exists = Involvement.objects.filter(
-        agency_id=agency_id, person=child, ended_at__isnull=True
-    ).exists()
+    exists = (
+        Involvement.objects.filter(agency_id=agency_id, person=child, ended_at__isnull=True)
+        .exclude(source__in=NON_GRANTING_SOURCES)
+        .exists()
+    )
     if not exists:
-        involvement = Involvement(
-            agency_id=agency_id,
-            person=child,
-            access=AccessLevel.EDIT,
-            source=InvolvementSource.REFERRAL,
-            reason=reason,
-            started_by=actor,
+        involvements_start(
+            actor=actor,
+            involvements=[
+                Involvement(
+                    agency_id=agency_id,
+                    person=child,
+                    access=AccessLevel.EDIT,
+                    source=InvolvementSource.REFERRAL,
+                    reason=reason,
+                    started_by=actor,
+                )
+            ],
         )
-        involvement.full_clean()
-        involvement.save()
 
 
 def current_framework() -> ThresholdFramework:
