@@ -67,7 +67,9 @@ def person_detail(request, person_id: int):
         {
             "record": record,
             "person": record.person,
-            "agency_view": linkage_selectors.agency_view(record.person),
+            "agency_view": None
+            if "agency_records" in record.hidden
+            else linkage_selectors.agency_view(record.person),
             "merges": linkage_selectors.merges_for_person(record.person),
             "can_merge": linkage_access.can_merge(request.user) and record.can_edit,
         },
