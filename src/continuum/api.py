@@ -8,6 +8,7 @@ from ninja.errors import ValidationError as SchemaValidationError
 
 from continuum.core.apiinput import CheckedParser, validation_errors
 from continuum.core.auth import BrowserSessionAuth, TokenAuth
+from continuum.core.ratelimit import RateLimited
 from continuum.people.errors import ConflictError
 
 api = NinjaAPI(
@@ -47,6 +48,13 @@ def _schema_error(request, exc: SchemaValidationError):
     return api.create_response(
         request, {"detail": "Invalid input", "errors": validation_errors(exc, request)}, status=422
     )
+
+
+@api.exception_handler(RateLimited)
+def _rate_limited(request, exc: RateLimited):
+    response = api.create_response(request, {"detail": str(exc)}, status=429)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(PermissionDenied)
