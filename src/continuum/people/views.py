@@ -116,7 +116,12 @@ def person_add(request):
                         move_in_date=address_form.cleaned_data.get("start_date"),
                     )
             except ValidationError as exc:
-                _apply_service_errors(form, exc)
+                # the address's fields on the address form, the person's on the person form
+                address_errors = getattr(exc, "error_dict", {}).keys() & address_form.fields.keys()
+                if address_errors:
+                    _apply_service_errors(address_form, exc)
+                else:
+                    _apply_service_errors(form, exc)
             else:
                 messages.success(request, f"{person.display_name} has been added")
                 return redirect("people:detail", person_id=person.pk)

@@ -233,3 +233,18 @@ def test_the_form_and_the_api_refuse_the_same_name(involved_practitioner, login,
     assert response.status_code == 200
     assert "Given name must not contain control or text-direction characters" in response.text
     assert not Person.objects.filter(family_name="Stone").exists()
+
+
+def test_the_address_form_shows_the_address_rule_against_its_field(involved_practitioner, login):
+    response = login(involved_practitioner).post(
+        reverse("people:add"),
+        {"kind": "child", "given_name": "Ava", "family_name": "Stone", "sex": "F",
+         "date_of_birth_0": "4", "date_of_birth_1": "3", "date_of_birth_2": "2021",
+         "address-line1": "1 High St\u202e", "address-postcode": "NB1 4QT", "confirm_new": "yes"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert response.context["address_form"].errors["line1"] == [
+        "Address line 1 must not contain control or text-direction characters: "
+        "type it again rather than pasting it"
+    ]
+    assert not Person.objects.filter(family_name="Stone").exists()
