@@ -140,6 +140,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache holds the per-user rate limits (core/ratelimit.py), so every app server must share
+# it: the database cache by default (table `continuum_cache`, created on `continuum migrate`),
+# or Redis with CACHE_URL=redis://host:6379/0. Never the per-process local-memory cache.
+_CACHE_URL = env_str("CACHE_URL", "") or ""
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}
+        if _CACHE_URL.startswith(("redis://", "rediss://"))
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "continuum_cache",
+        }
+    )
+}
+
 AUTH_PASSWORD_VALIDATORS = (
     [
         {
@@ -195,3 +210,7 @@ LOGGING = {
 
 CONTINUUM_SERVICE_NAME = "Continuum"
 CONTINUUM_AREA_NAME = env_str("CONTINUUM_AREA_NAME", "Northbrook")
+# "Is this person already known?" checks (POST /api/people/match and the add-person pages'
+# duplicate warning): at most this many per member of staff in each window of this many seconds.
+CONTINUUM_MATCH_LIMIT = env_int("CONTINUUM_MATCH_LIMIT", 20)
+CONTINUUM_MATCH_WINDOW_SECONDS = env_int("CONTINUUM_MATCH_WINDOW_SECONDS", 600)

@@ -380,6 +380,7 @@ class Caseloads:
                         "home-start",
                         household=hh,
                         source=InvolvementSource.VOLUNTEER_MATCH,
+                        access=AccessLevel.READ,  # as hubs.services.match_assign_volunteer
                         worker=volunteers[matched % 2],
                         days_ago=rng.randint(10, 200),
                         reason="Volunteer matched to the family",

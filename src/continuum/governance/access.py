@@ -82,6 +82,10 @@ def persons_visible_to(user) -> QuerySet[Person]:
 def can_edit_person(user, person: Person) -> bool:
     if perms.never_edits_people(user):
         return False
+    # A volunteer sees what the visit needs and records their diary; they never change who a
+    # person is or who lives with them, whatever access their match's involvement carries.
+    if perms.is_volunteer(user):
+        return False
     if perms.is_front_door(user):
         return True
     return Person.objects.filter(pk=person.pk).filter(_involvement_filter(user, edit=True)).exists()
@@ -120,7 +124,8 @@ def household_for_user(user, household_id: int, *, need: Access = Access.READ) -
     except (Household.DoesNotExist, ValueError, TypeError):
         raise Http404("No household found") from None
     if need is Access.EDIT:
-        if perms.never_edits_people(user):
+        # Volunteers, like the roles that never edit people, only read the family's record.
+        if perms.never_edits_people(user) or perms.is_volunteer(user):
             raise PermissionDenied("You can see this household but cannot change it")
         if not perms.is_front_door(user):
             editable = persons_visible_to(user).filter(

@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 
 from continuum.audit.models import AuditAction
 from continuum.audit.services import AuditEntry, audit_record, audit_record_many
+from continuum.core.ratelimit import rate_limit_hit
 from continuum.governance.access import persons_visible_to
 from continuum.governance.rules import is_data_steward
 from continuum.linkage.access import can_review, can_see_review_counts, require
@@ -45,16 +46,58 @@ GOLDEN_FIELDS = [
 ]
 
 
+# What a user is told when someone they may not see is likely to be the person: one sentence,
+# the same whatever was asked and however many such people there are (issue 11, finding 3).
+KNOWN_ELSEWHERE_MESSAGE = (
+    "This person may already be known to another agency. "
+    "Ask the front door to check and link the records before you create a new one."
+)
+
+
 @dataclass
 class MatchResult:
     visible: list[Candidate]
-    hidden_count: int
+    # True when a likely match exists among people the user may not see. One bit, never a
+    # count, a name, a score or a date: otherwise probing with different postcodes and dates
+    # would tell an outsider who exists, where they live and when they were born.
+    known_elsewhere: bool
     model_version: str
+
+    @property
+    def message(self) -> str:
+        return KNOWN_ELSEWHERE_MESSAGE if self.known_elsewhere else ""
+
+
+# The fields of a match query recorded in its audit event (what was asked, not the answer).
+AUDITED_QUERY_FIELDS = (
+    "given_name",
+    "middle_names",
+    "family_name",
+    "date_of_birth",
+    "expected_date_of_delivery",
+    "sex",
+    "postcode",
+    "address_line1",
+    "town",
+    "nhs_number",
+    "upn",
+    "previous_family_names",
+)
 
 
 def possible_matches(user, record: dict, *, limit: int = 5) -> MatchResult:
-    """People who may already be the person being registered. Only people the user may see
-    are shown; others are counted, so the user knows to ask the front door."""
+    """People who may already be the person being registered.
+
+    People the user may see are listed, best first, with why; of people they may not see the
+    user learns only that one exists (`known_elsewhere`), so they ask the front door. Every
+    check is audited with the details asked, and each member of staff may make at most
+    CONTINUUM_MATCH_LIMIT checks per CONTINUUM_MATCH_WINDOW_SECONDS (`RateLimited` beyond).
+    """
+    rate_limit_hit(
+        f"person-match:user:{user.pk}",
+        limit=settings.CONTINUUM_MATCH_LIMIT,
+        window=settings.CONTINUUM_MATCH_WINDOW_SECONDS,
+    )
     params = active_params()
     found = find_matches(record, params=params, limit=limit * 3)
     visible_ids = set(
@@ -63,16 +106,18 @@ def possible_matches(user, record: dict, *, limit: int = 5) -> MatchResult:
         .values_list("pk", flat=True)
     )
     visible = [c for c in found if c.person.pk in visible_ids][:limit]
+    known_elsewhere = any(c.person.pk not in visible_ids for c in found)
     audit_record(
         actor=user,
         action=AuditAction.SEARCH,
         object_type="person_match",
         details={
-            "result_ids": [c.person.pk for c in visible],
-            "hidden_count": len(found) - len([c for c in found if c.person.pk in visible_ids]),
+            "query": {k: record[k] for k in AUDITED_QUERY_FIELDS if record.get(k)},
+            "shown_ids": [c.person.pk for c in visible],
+            "told_known_elsewhere": known_elsewhere,
         },
     )
-    return MatchResult(visible, len(found) - len(visible_ids), str(params.get("model_version", "")))
+    return MatchResult(visible, known_elsewhere, str(params.get("model_version", "")))
 
 
 def review_queue(user, *, status: str = "open", limit: int = 100) -> list[MatchReview]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
@@ -30,6 +28,7 @@ from continuum.casework.views._common import (
     _apply_errors,
     _pick,
 )
+from continuum.core import csvsafe
 from continuum.directory.models import Agency, User
 from continuum.governance.access import Access, household_for_user
 from continuum.people.models import PersonKind
@@ -126,20 +125,17 @@ def _filters(form) -> selectors.ChronologyFilters:
 def _csv(chronology, filename: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
+    writer = csvsafe.writer(response)  # no cell a spreadsheet would run as a formula
     writer.writerow(
         ["Date", "Type", "About", "What happened", "Significant", "Agency", "Recorded by"]
     )
     for i in chronology.items:
-        summary = i.summary
-        if summary[:1] in ("=", "+", "-", "@"):
-            summary = "'" + summary  # never let a spreadsheet run a formula
         writer.writerow(
             [
                 i.date.isoformat(),
                 i.kind_label,
                 i.person,
-                summary,
+                i.summary,
                 "Yes" if i.significant else "No",
                 i.agency,
                 i.recorded_by,

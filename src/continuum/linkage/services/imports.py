@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from continuum.audit.models import AuditAction
 from continuum.audit.services import AuditEntry, audit_record, audit_record_many
+from continuum.core import csvsafe
 from continuum.core.db import bulk_insert
 from continuum.core.identifiers import is_valid_nhs_number
 from continuum.directory.models import CatchmentArea
@@ -774,7 +775,7 @@ def import_run(
 
 def import_errors_csv(job: ImportJob) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csvsafe.writer(out)  # a reason may quote the uploaded (hostile) value
     writer.writerow(["row", "field", "reason"])
     for error in job.row_errors:
         writer.writerow([error["row"], error["field"], error["reason"]])

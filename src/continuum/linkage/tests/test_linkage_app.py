@@ -111,7 +111,7 @@ def test_match_api_names_only_people_the_user_may_see(
         .json()
     )
     assert hidden["candidates"] == []
-    assert hidden["hidden_matches"] >= 1
+    assert hidden["known_elsewhere"] is True and "front door" in hidden["message"]
 
 
 def test_registration_warns_of_a_possible_duplicate(family, login, involved_practitioner):
