@@ -280,10 +280,14 @@ def test_rejecting_the_last_candidate_creates_a_new_person(family, agencies, fro
 def test_review_pages(family, agencies, front_door_worker, login, involved_practitioner):
     review = _review_for(family, agencies)
     client = login(front_door_worker)
-    assert client.get(reverse("linkage:review_queue")).status_code == 200
+    queue = client.get(reverse("linkage:review_queue"))
+    assert queue.status_code == 200
+    # Dates as people read them, not as the agency's file stored them (ISO).
+    assert "14 Jun 1996" in queue.text and "1996-06-14" not in queue.text
     page = client.get(reverse("linkage:review_detail", args=[review.pk]))
     assert page.status_code == 200
     assert "Kerri" in page.content.decode()
+    assert "14 Jun 1996" in page.text and "1996-06-14" not in page.text
     posted = client.post(reverse("linkage:review_detail", args=[review.pk]), {"decision": ""})
     assert "Choose whether they are the same person" in posted.content.decode()
     ok = client.post(
@@ -450,3 +454,14 @@ def test_adding_a_member_offers_the_unborn_record_when_the_baby_arrives(
     assert PersonModel.objects.count() == before
     assert client.post(url, {**form, "confirm_new": "yes"}).status_code == 302
     assert PersonModel.objects.count() == before + 1
+
+
+def test_the_column_mapping_names_columns_as_people_read_them():
+    from continuum.linkage.forms import MappingForm
+
+    form = MappingForm(header=["id"])
+    assert form.fields["nhs_number"].label == "NHS number"
+    assert form.fields["upn"].label == "Unique pupil number (UPN) (optional)"
+    assert form.fields["date_of_birth"].label == "Date of birth"
+    labels = " ".join(f.label for f in form.fields.values())
+    assert "Nhs" not in labels and "Upn" not in labels
