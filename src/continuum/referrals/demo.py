@@ -84,12 +84,14 @@ def _shift(referral: Referral, delta: dt.timedelta) -> None:
         value = getattr(r, name)
         if value:
             fields[name] = value - delta
-    if r.received_at and r.rag:
-        fields["rag_due_at"] = timescales.rag_due(r.rag, fields["received_at"])
+    urgent = timescales.is_urgent(r.urgency)
+    if r.submitted_at:  # the clocks run from arrival, as the services start them
+        arrived = fields["submitted_at"]
+        fields["acknowledgement_due_at"] = timescales.acknowledgement_due(arrived, urgent=urgent)
         if r.destination == Destination.FRONT_DOOR:
-            fields["decision_due_at"] = timescales.decision_due(fields["received_at"])
-    if r.submitted_at:
-        fields["acknowledgement_due_at"] = timescales.acknowledgement_due(fields["submitted_at"])
+            fields["decision_due_at"] = timescales.decision_due(arrived, urgent=urgent)
+        if r.rag:
+            fields["rag_due_at"] = timescales.rag_due(r.rag, arrived)
     Referral.objects.filter(pk=r.pk).update(**fields)
     for t in ReferralTransition.objects.filter(referral=r):
         ReferralTransition.objects.filter(pk=t.pk).update(at=t.at - delta)
@@ -220,7 +222,9 @@ def seed_referrals(
         rag = {4: Rag.RED, 3: Rag.AMBER, 2: Rag.GREEN}.get(level, Rag.BLUE)
         if shape in Rag.values:
             rag = shape
-        referral = services.referral_receive(actor=worker, referral=referral, rag=rag)
+        referral = services.referral_receive(
+            actor=worker, referral=referral, rag=rag, confirm_low_rating=True
+        )
         if shape in Rag.values or shape == "gathering":
             if shape == "gathering" and partners:
                 request = services.referral_request_information(

@@ -203,6 +203,15 @@ def decision_due(received_at: dt.datetime, *, urgent: bool = False) -> dt.dateti
     return end_of_working_day(add_working_days(day, days))
 
 
+def decision_target(*, urgent: bool = False) -> str:
+    """The decision target in words, as configured ("1 working day", "4 working hours")."""
+    if urgent:
+        hours = _count_setting("CONTINUUM_URGENT_DECISION_WORKING_HOURS", 4, minimum=1)
+        return f"{hours} working hour{'s' if hours != 1 else ''}"
+    days = _count_setting("CONTINUUM_DECISION_WORKING_DAYS", 1, minimum=1)
+    return f"{days} working day{'s' if days != 1 else ''}"
+
+
 def acknowledgement_due(
     sent_at: dt.datetime, *, urgent: bool = False, cap: dt.datetime | None = None
 ) -> dt.datetime:

@@ -258,7 +258,10 @@ def contact_receive(request, referral_id: int):
     if form.is_valid():
         try:
             services.referral_receive(
-                actor=request.user, referral=referral, rag=form.cleaned_data["rag"]
+                actor=request.user,
+                referral=referral,
+                rag=form.cleaned_data["rag"],
+                confirm_low_rating=form.cleaned_data["confirm_low_rating"],
             )
         except ValidationError as exc:
             _apply_service_errors(form, exc)

@@ -11,7 +11,6 @@ from continuum.audit.models import AuditAction
 from continuum.audit.services import audit_record
 from continuum.directory.models import User
 from continuum.people.models import HouseholdMembership, Person
-from continuum.referrals import timescales
 from continuum.referrals.errors import InvalidTransition
 from continuum.referrals.models import (
     Consent,
@@ -27,9 +26,10 @@ from continuum.referrals.services._common import (
     _move,
     _new_reference,
     _open_involvement,
+    arrival_deadlines,
     front_door_agency,
 )
-from continuum.referrals.services.notifications import notify_receiving
+from continuum.referrals.services.notifications import hand_over_done, notify_receiving
 
 DRAFT_FIELDS = [
     "source",
@@ -186,8 +186,8 @@ def referral_submit(*, actor: User, referral: Referral) -> Referral:
         actor=actor,
         action="submit",
         submitted_at=now,
-        acknowledgement_due_at=timescales.acknowledgement_due(now),
         destination_agency=current.destination_agency,
+        **arrival_deadlines(current, now),
     )
     if current.destination == Destination.EARLY_HELP_PANEL:
         # The hub's panel needs to see the child to consider the referral.
@@ -238,6 +238,9 @@ def referral_withdraw(*, actor: User, referral: Referral, reason: str) -> Referr
     if not reason.strip():
         raise ValidationError({"reason": "Enter why the referral is being withdrawn"})
     current = _lock(referral, "withdraw")
+    if current.status == Status.SUBMITTED:
+        # nobody needs to acknowledge it any more
+        hand_over_done(referral=current, actor=actor)
     current = _move(
         current,
         to=Status.WITHDRAWN,
