@@ -50,6 +50,11 @@ def contacts_visible_to(user) -> QuerySet[Referral]:
     )
 
 
+def works_at_front_door(user) -> bool:
+    """Front door workers and the front door's team managers (who oversee their queue)."""
+    return _is_active_staff(user) and bool(perms.works_at_front_door(user))
+
+
 def referral_for_referrer(user, referral_id) -> Referral:
     try:
         return (

@@ -483,6 +483,28 @@ def inbox_sections(user) -> list[InboxSection]:
     return sections
 
 
+def notification_opens_for(user, note: Notification) -> bool:
+    """Whether the page an inbox item links to opens for this user. A team's item can link to a
+    record one member of the team may not see (a contact, for a member whose role does not
+    triage): opening it must then not mark it read for everyone else. Links this app does not
+    gatekeep (another app's pages) are left to that page."""
+    from django.urls import Resolver404, resolve
+
+    try:
+        match = resolve(note.url.split("?")[0])
+    except Resolver404:
+        return False
+    gatekept = {
+        "referrals:contact": (access.contacts_visible_to, "referral_id"),
+        "referrals:detail": (access.referrals_sent_visible_to, "referral_id"),
+        "referrals:request": (access.information_requests_visible_to, "request_id"),
+    }
+    if match.view_name not in gatekept:
+        return True
+    visible_to, key = gatekept[match.view_name]
+    return visible_to(user).filter(pk=match.kwargs[key]).exists()
+
+
 def notification_for(user, notification_id) -> Notification:
     from django.http import Http404
 

@@ -219,6 +219,7 @@ def queue(request):
             "overdue": overdue,
             "rag": rag,
             "now": timezone.now(),
+            "front_door": access.works_at_front_door(request.user),
             "nav": "front_door",
         },
     )
@@ -475,6 +476,14 @@ def inbox(request):
 @require_POST
 def inbox_read(request, notification_id: int):
     note = selectors.notification_for(request.user, notification_id)
+    if note.url.startswith("/") and not selectors.notification_opens_for(request.user, note):
+        # not theirs to open: left unread for the colleagues who can act on it
+        messages.error(
+            request,
+            "You cannot open this item: it is about a record your role does not give you access "
+            "to. It stays unread for the colleagues who can act on it.",
+        )
+        return redirect("referrals:inbox")
     services.notification_mark_read(actor=request.user, notification=note)
     if note.url.startswith("/"):
         return redirect(note.url)
