@@ -211,6 +211,17 @@ def referrals_sent(user) -> QuerySet[Referral]:
     )
 
 
+def own_draft_for(user, child, *, episode=None) -> Referral | None:
+    """The user's latest draft referral about this child (from this episode, if a step-up), so
+    starting a referral again carries on with it instead of leaving it behind."""
+    return (
+        access.referrals_sent_visible_to(user)
+        .filter(referrer=user, status=Status.DRAFT, child=child, episode=episode)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
 @dataclass
 class ReferralView:
     """What the referrer sees: the referral, receipts and outcome; no internal notes."""
