@@ -162,3 +162,21 @@ def test_the_decision_reports_its_target_from_arrival_and_a_late_acknowledgement
     assert "outside the 1 working day target" in text
     assert "within the 1 working day target" not in text
     assert "acknowledged late" in text
+
+
+def test_a_manager_elsewhere_does_not_see_the_front_door_or_the_whole_area(
+    queue, agencies, family, login
+):
+    """Only a manager of the front door (an agency of kind front door) gets its view."""
+    from continuum.governance import rules as perms
+
+    hub_manager = UserFactory(
+        username="hub.manager", agency=agencies.other_hub, role=Role.TEAM_MANAGER
+    )  # a hub not involved with the family
+    assert not perms.is_front_door_manager(hub_manager)
+    assert not perms.sees_whole_area(hub_manager)
+    rows, _, counts, overdue = selectors.front_door_queue(hub_manager)
+    assert rows == [] and counts == {} and overdue == 0
+    response = login(hub_manager).get(reverse("referrals:contact", args=[queue["new"].pk]))
+    assert response.status_code == 404
+    assert not persons_visible_to(hub_manager).filter(pk=family.unborn.pk).exists()
