@@ -107,6 +107,23 @@ def _shift(referral: Referral, delta: dt.timedelta) -> None:
         )
 
 
+def _arrived_earlier(referral: Referral, delta: dt.timedelta) -> None:
+    """Move a referral's arrival back by `delta` (its clocks with it): acknowledged late."""
+    r = Referral.objects.get(pk=referral.pk)
+    arrived = r.submitted_at - delta
+    urgent = timescales.is_urgent(r.urgency)
+    fields = {
+        "created_at": r.created_at - delta,
+        "submitted_at": arrived,
+        "acknowledgement_due_at": timescales.acknowledgement_due(arrived, urgent=urgent),
+    }
+    if r.destination == Destination.FRONT_DOOR:
+        fields["decision_due_at"] = timescales.decision_due(arrived, urgent=urgent)
+    if r.rag:
+        fields["rag_due_at"] = timescales.rag_due(r.rag, arrived)
+    Referral.objects.filter(pk=r.pk).update(**fields)
+
+
 def _referrers() -> list[User]:
     return list(
         User.objects.filter(
@@ -271,6 +288,8 @@ def seed_referrals(
         if i % 4 == 0:
             re_referred.append((user, child))
         _shift(referral, dt.timedelta(days=rng.randrange(2, 330), hours=rng.randrange(0, 6)))
+        if i % 7 == 3:  # about one in seven arrived two days before anyone acknowledged it
+            _arrived_earlier(referral, dt.timedelta(days=2))
         if i % 5 == 0:  # about one in five decided late, against the 1 working day target
             Referral.objects.filter(pk=referral.pk).update(
                 decided_at=Referral.objects.get(pk=referral.pk).decided_at + dt.timedelta(days=2)

@@ -29,3 +29,7 @@ def test_seed_referrals_covers_every_state(personas, front_door_worker):
         row for row in report.timeliness if row["target"].startswith("Decided by its deadline")
     )
     assert 0 < decision["on_time"] < decision["decided"]
+    acknowledged = next(
+        row for row in report.timeliness if row["target"] == "Acknowledged by its deadline"
+    )
+    assert 0 < acknowledged["on_time"] < acknowledged["decided"]  # some acknowledged late
