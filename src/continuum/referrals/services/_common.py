@@ -19,8 +19,10 @@ from continuum.governance.models import (
 )
 from continuum.governance.services import involvements_start
 from continuum.people.models import Person
+from continuum.referrals import timescales
 from continuum.referrals.errors import AlreadyDecided, InvalidTransition
 from continuum.referrals.models import (
+    Destination,
     Referral,
     ReferralSource,
     ReferralTransition,
@@ -110,6 +112,19 @@ def _move(referral: Referral, *, to: str, actor, action: str, note: str = "", **
         details={"transition": [from_status, to], "child_id": referral.child_id},
     )
     return referral
+
+
+def arrival_deadlines(referral: Referral, arrived_at) -> dict:
+    """The clocks that start when a referral arrives: acknowledge by (4 working hours, 1 if
+    urgent) and, at the front door, decide by (1 working day, 4 working hours if urgent; Working
+    Together counts the decision from the referral's receipt, not from its acknowledgement)."""
+    urgent = timescales.is_urgent(referral.urgency)
+    return {
+        "acknowledgement_due_at": timescales.acknowledgement_due(arrived_at, urgent=urgent),
+        "decision_due_at": timescales.decision_due(arrived_at, urgent=urgent)
+        if referral.destination == Destination.FRONT_DOOR
+        else None,
+    }
 
 
 def front_door_agency() -> Agency | None:
