@@ -17,8 +17,8 @@ from continuum.audit.services import audit_record
 from continuum.casework.access import (
     can_manage_episode,
     episode_for_user,
-    episodes_visible_to,
     is_episode_manager,
+    visible_household_ids,
 )
 from continuum.casework.codes import (
     OPEN_ACTION_STATUSES,
@@ -106,7 +106,7 @@ class EpisodeRecord:
 
 def episode_record(user, episode_id) -> EpisodeRecord:
     """Everything the episode page shows, audited as a view of the family's record."""
-    episode = episode_for_user(user, episode_id)
+    episode, can_edit = _episode_with_edit(user, episode_id)
     members = list(episode.taf_members.select_related("user", "agency").order_by("joined_on", "pk"))
     plan = Plan.objects.filter(episode=episode).first()
     actions = (
@@ -119,7 +119,7 @@ def episode_record(user, episode_id) -> EpisodeRecord:
         )
         .order_by("-date", "-pk")[:20]
     )
-    can_record = episode.is_open and _can_edit_household(user, episode)
+    can_record = episode.is_open and can_edit
     audit_view(user, "casework.episode", episode.pk)
     children = list(episode.children.select_related("person"))
     return EpisodeRecord(
@@ -142,8 +142,14 @@ def episode_record(user, episode_id) -> EpisodeRecord:
     )
 
 
-def _can_edit_household(user, episode: Episode) -> bool:
-    return _can_edit(user, episode.household_id)
+def _episode_with_edit(user, episode_id) -> tuple[Episode, bool]:
+    """The episode through its gatekeeper (404 if not visible), and whether the user may add to
+    it: for those who may, one gatekeeper call instead of one to see and another to ask about
+    changing (each reads the family's visibility, the costliest query of the page)."""
+    try:
+        return episode_for_user(user, episode_id, need=Access.EDIT), True
+    except PermissionDenied:
+        return episode_for_user(user, episode_id), False
 
 
 def taf_candidates(episode: Episode) -> list[User]:
@@ -228,54 +234,72 @@ class WorkList:
 
 def my_work(user) -> WorkList:
     """The user's work list: their overdue and upcoming actions, the overdue actions in the
-    episodes they lead, reviews due, adults to identify, and (managers) what awaits approval."""
+    episodes they lead, reviews due, adults to identify, and (managers) what awaits approval.
+
+    Each list starts from what is the user's own (actions they own, episodes they lead, their
+    agency's approvals), which is a handful of rows; the families' visibility is then checked
+    for those rows only, in one query (`visible_household_ids`), not joined to every row."""
     today = timezone.localdate()
-    visible = episodes_visible_to(user)
-    open_actions = (
-        PlanAction.objects.filter(
-            status__in=OPEN_ACTION_STATUSES,
-            plan__episode__in=visible,
-            plan__episode__status=EpisodeStatus.OPEN,
-        )
-        .select_related("plan__episode__household", "owner_user__agency", "owner_person")
-        .order_by("due_date")
+    soon = today + dt.timedelta(days=14)
+    open_actions = PlanAction.objects.filter(
+        status__in=OPEN_ACTION_STATUSES, plan__episode__status=EpisodeStatus.OPEN
+    ).select_related("plan__episode__household", "owner_user__agency", "owner_person")
+    mine = list(open_actions.filter(owner_user=user, due_date__lte=soon).order_by("due_date", "pk"))
+    as_lead = list(
+        open_actions.filter(plan__episode__lead_professional=user, due_date__lt=today)
+        .exclude(owner_user=user)
+        .order_by("due_date", "pk")
     )
-    work = WorkList()
-    work.overdue_mine = list(open_actions.filter(owner_user=user, due_date__lt=today))
-    work.overdue_as_lead = list(
-        open_actions.filter(plan__episode__lead_professional=user, due_date__lt=today).exclude(
-            owner_user=user
-        )
+    led = list(
+        Episode.objects.filter(lead_professional=user)
+        .exclude(status=EpisodeStatus.CLOSED)
+        .select_related("household")
+        .order_by("start_date", "pk")
     )
-    work.due_soon = list(
-        open_actions.filter(
-            owner_user=user, due_date__gte=today, due_date__lte=today + dt.timedelta(days=14)
-        )
+    led_ids = [e.pk for e in led]
+    reviews = list(
+        Plan.objects.filter(episode_id__in=led_ids, next_review_date__lte=soon)
+        .select_related("episode__household")
+        .order_by("next_review_date", "pk")
     )
-    led = visible.filter(lead_professional=user).exclude(status=EpisodeStatus.CLOSED)
-    work.episodes = list(led.select_related("household").order_by("start_date"))
-    work.reviews_due = list(
-        Plan.objects.filter(
-            episode__in=led, next_review_date__lte=today + dt.timedelta(days=14)
-        ).select_related("episode__household")
+    prompts = list(
+        IdentifyPrompt.objects.filter(episode_id__in=led_ids, resolved_at__isnull=True)
+        .select_related("episode__household", "visit")
+        .order_by("pk")
     )
-    work.prompts = list(
-        IdentifyPrompt.objects.filter(episode__in=led, resolved_at__isnull=True).select_related(
-            "episode__household", "visit"
-        )
-    )
+    approvals: list[Episode] = []
+    signoffs: list[Assessment] = []
     if user.role == Role.TEAM_MANAGER:
-        work.approvals = list(
-            visible.filter(
+        approvals = list(
+            Episode.objects.filter(
                 agency_id=user.agency_id, status=EpisodeStatus.CLOSURE_REQUESTED
             ).select_related("household", "lead_professional")
         )
-        work.signoffs = list(
+        signoffs = list(
             Assessment.objects.filter(
-                episode__in=visible.filter(agency_id=user.agency_id),
-                status=AssessmentStatus.SUBMITTED,
+                episode__agency_id=user.agency_id, status=AssessmentStatus.SUBMITTED
             ).select_related("episode__household")
         )
+    # The family's record decides, as everywhere: keep only rows in households the user sees.
+    visible = visible_household_ids(
+        user,
+        [a.plan.episode.household_id for a in mine + as_lead]
+        + [e.household_id for e in led + approvals]
+        + [s.episode.household_id for s in signoffs],
+    )
+    work = WorkList()
+    work.overdue_mine = [
+        a for a in mine if a.due_date < today and a.plan.episode.household_id in visible
+    ]
+    work.due_soon = [
+        a for a in mine if a.due_date >= today and a.plan.episode.household_id in visible
+    ]
+    work.overdue_as_lead = [a for a in as_lead if a.plan.episode.household_id in visible]
+    work.episodes = [e for e in led if e.household_id in visible]
+    work.reviews_due = [p for p in reviews if p.episode.household_id in visible]
+    work.prompts = [p for p in prompts if p.episode.household_id in visible]
+    work.approvals = [e for e in approvals if e.household_id in visible]
+    work.signoffs = [s for s in signoffs if s.episode.household_id in visible]
     return work
 
 
