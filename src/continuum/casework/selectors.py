@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q
+from django.db.models import Max, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -31,6 +31,7 @@ from continuum.casework.models import (
     ChildProtectionPlan,
     ChronologyEntry,
     Episode,
+    EpisodeChild,
     IdentifyPrompt,
     Plan,
     PlanAction,
@@ -39,6 +40,7 @@ from continuum.casework.models import (
     Visit,
     VisitChild,
 )
+from continuum.casework.rules import next_visit_due
 from continuum.directory.models import Agency, Role, User
 from continuum.governance.access import Access, household_for_user, person_for_user
 from continuum.people.models import (
@@ -221,6 +223,14 @@ def plan_of(episode: Episode) -> Plan:
 
 
 @dataclass
+class VisitDue:
+    episode: Episode
+    last_visit: dt.date | None
+    due: dt.date
+    overdue: bool
+
+
+@dataclass
 class WorkList:
     overdue_mine: list[PlanAction] = field(default_factory=list)
     overdue_as_lead: list[PlanAction] = field(default_factory=list)
@@ -230,6 +240,47 @@ class WorkList:
     episodes: list[Episode] = field(default_factory=list)
     approvals: list[Episode] = field(default_factory=list)
     signoffs: list[Assessment] = field(default_factory=list)
+    visits_due: list[VisitDue] = field(default_factory=list)
+    team_overdue: list[PlanAction] = field(default_factory=list)
+    # The family of each episode above, by name ("Jayden and Jordan Smith"), by episode id.
+    names: dict[int, str] = field(default_factory=dict)
+
+
+def _join_names(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def family_names(episode_ids) -> dict[int, str]:
+    """Each episode's family by the names of its children ("Jayden and Jordan Smith"), the
+    children still in it first (all of them if none is), in one query. Practitioners know
+    families by name, not by a household reference."""
+    rows = (
+        EpisodeChild.objects.filter(episode_id__in=set(episode_ids))
+        .order_by("episode_id", "person__date_of_birth", "pk")
+        .values_list(
+            "episode_id", "end_date", "person__kind", "person__given_name", "person__known_as",
+            "person__family_name",
+        )
+    )  # fmt: skip
+    current: dict[int, list[tuple[str, str]]] = {}
+    every: dict[int, list[tuple[str, str]]] = {}
+    for episode_id, ended, kind, given, known_as, family in rows:
+        given = known_as or given
+        if kind == PersonKind.UNBORN and not given:
+            given = "unborn baby"
+        every.setdefault(episode_id, []).append((given, family))
+        if ended is None:
+            current.setdefault(episode_id, []).append((given, family))
+    labels = {}
+    for episode_id, people in every.items():
+        people = current.get(episode_id) or people
+        by_family: dict[str, list[str]] = {}
+        for given, family in people:
+            by_family.setdefault(family, []).append(given)
+        labels[episode_id] = "; ".join(
+            f"{_join_names(given)} {family}".strip() for family, given in by_family.items()
+        )
+    return labels
 
 
 def my_work(user) -> WorkList:
@@ -269,7 +320,13 @@ def my_work(user) -> WorkList:
     )
     approvals: list[Episode] = []
     signoffs: list[Assessment] = []
+    team_overdue: list[PlanAction] = []
     if user.role == Role.TEAM_MANAGER:
+        team_overdue = list(
+            open_actions.filter(plan__episode__agency_id=user.agency_id, due_date__lt=today)
+            .select_related("plan__episode__lead_professional")
+            .order_by("due_date", "pk")[:200]
+        )
         approvals = list(
             Episode.objects.filter(
                 agency_id=user.agency_id, status=EpisodeStatus.CLOSURE_REQUESTED
@@ -285,7 +342,8 @@ def my_work(user) -> WorkList:
         user,
         [a.plan.episode.household_id for a in mine + as_lead]
         + [e.household_id for e in led + approvals]
-        + [s.episode.household_id for s in signoffs],
+        + [s.episode.household_id for s in signoffs]
+        + [a.plan.episode.household_id for a in team_overdue],
     )
     work = WorkList()
     work.overdue_mine = [
@@ -300,7 +358,49 @@ def my_work(user) -> WorkList:
     work.prompts = [p for p in prompts if p.episode.household_id in visible]
     work.approvals = [e for e in approvals if e.household_id in visible]
     work.signoffs = [s for s in signoffs if s.episode.household_id in visible]
+    work.team_overdue = [a for a in team_overdue if a.plan.episode.household_id in visible]
+    work.visits_due = _visits_due([e for e in work.episodes if e.is_open], today)
+    work.names = family_names(
+        [a.plan.episode_id for a in work.overdue_mine + work.due_soon + work.overdue_as_lead]
+        + [a.plan.episode_id for a in work.team_overdue]
+        + [e.pk for e in work.episodes + work.approvals]
+        + [p.episode_id for p in work.reviews_due + work.prompts]
+        + [s.episode_id for s in work.signoffs]
+    )
+    # Each row's episode carries its family's name for the page (`family_name`).
+    for episode in (
+        [a.plan.episode for a in work.overdue_mine + work.due_soon + work.overdue_as_lead]
+        + [a.plan.episode for a in work.team_overdue]
+        + work.episodes + work.approvals
+        + [p.episode for p in work.reviews_due + work.prompts]
+        + [s.episode for s in work.signoffs]
+    ):  # fmt: skip
+        episode.family_name = work.names.get(episode.pk, "")
     return work
+
+
+VISITS_DUE_WITHIN_DAYS = 7
+
+
+def _visits_due(episodes: list[Episode], today: dt.date) -> list[VisitDue]:
+    """The families the user leads whose next visit (by the kind of episode's interval, from
+    the last visit) is overdue or due within a week, most overdue first."""
+    last = dict(
+        Visit.objects.filter(episode__in=episodes)
+        .order_by()
+        .values("episode_id")
+        .annotate(last=Max("date"))
+        .values_list("episode_id", "last")
+    )
+    due = []
+    for episode in episodes:
+        day = next_visit_due(
+            kind=episode.kind, last_visit=last.get(episode.pk), start_date=episode.start_date
+        )
+        if day is not None and day <= today + dt.timedelta(days=VISITS_DUE_WITHIN_DAYS):
+            due.append(VisitDue(episode, last.get(episode.pk), day, day < today))
+    due.sort(key=lambda v: (v.due, v.episode.pk))
+    return due
 
 
 # --- Chronology ---------------------------------------------------------------------------
