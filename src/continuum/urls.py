@@ -3,9 +3,10 @@ from django.urls import include, path
 
 from continuum.api import api
 from continuum.core import views as core_views
+from continuum.home import views as home_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", home_views.home, name="home"),
     path("sign-in/", core_views.SignInView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("people/", include("continuum.people.urls")),

@@ -1,14 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils.decorators import method_decorator
 
 from continuum.core.forms import GovukFormMixin
-
-
-def home(request):
-    return redirect(reverse("people:search"))
 
 
 class GovukAuthenticationForm(GovukFormMixin, auth_views.AuthenticationForm):
