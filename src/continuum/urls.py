@@ -19,3 +19,7 @@ urlpatterns = [
     path("casework/", include("continuum.casework.urls")),
     path("api/", api.urls),
 ]
+
+# GOV.UK-styled error pages: 403.html and 404.html (core/templates) through Django's handlers;
+# the 500 page without the database or context processors.
+handler500 = "continuum.core.views.server_error"
