@@ -717,3 +717,59 @@ def attachment_for_user(user, episode_id, attachment_id):
         object_id=attachment.pk, details={"episode": episode.pk},
     )  # fmt: skip
     return attachment
+
+
+# --- The child's page: what matters now --------------------------------------------------
+
+REFERRING_ROLES = (Role.PRACTITIONER, Role.DSL, Role.TEAM_MANAGER, Role.FRONT_DOOR)
+
+
+def child_banner(user, record):
+    """The banner at the top of a child's page (registered as a people panel): the open
+    episode and its level, the lead professional, the plan (next review, overdue actions), a
+    child protection plan or open section 47 enquiry, the last contact, and the quick actions
+    this user may take: record a visit, add a note, make a referral. Only episodes in families
+    the user may see; adults get no banner."""
+    from continuum.people.panels import PersonPanel
+
+    person = record.person
+    if person.kind == PersonKind.ADULT:
+        return None
+    today = timezone.localdate()
+    rows = list(
+        EpisodeChild.objects.filter(person=person, end_date__isnull=True)
+        .exclude(episode__status=EpisodeStatus.CLOSED)
+        .select_related("episode__lead_professional__agency", "episode__household")
+        .order_by("-episode__start_date", "-pk")
+    )
+    visible = visible_household_ids(user, [r.episode.household_id for r in rows])
+    rows = [r for r in rows if r.episode.household_id in visible]
+    data = {
+        "person": person,
+        "can_refer": user.role in REFERRING_ROLES,
+        "episode": None,
+    }
+    if rows:
+        row = rows[0]
+        episode = row.episode
+        plan = Plan.objects.filter(episode=episode).first()
+        can_edit = episode.is_open and _can_edit(user, episode.household_id)
+        data.update(
+            episode=episode,
+            other_episodes=len(rows) - 1,
+            plan=plan,
+            overdue_actions=(
+                plan.actions.filter(status__in=OPEN_ACTION_STATUSES, due_date__lt=today).count()
+                if plan
+                else 0
+            ),
+            review_overdue=bool(plan and plan.end_date is None and plan.next_review_date < today),
+            cp_plan=ChildProtectionPlan.objects.filter(child=row, end_date__isnull=True).first(),
+            s47_open=Section47Enquiry.objects.filter(child=row, outcome="").exists(),
+            last_visit=episode.visits.select_related("agency").order_by("-date", "-pk").first(),
+            can_record=can_edit,
+            can_note=can_edit and bool(user.agency_id),
+        )
+    if data["episode"] is None and not data["can_refer"]:
+        return None
+    return PersonPanel("casework/_child_banner.html", data)
