@@ -447,7 +447,7 @@ def home_for(user) -> Home:
             "Every view, search and change of a person's record is in the audit log. Find the "
             "person, then open \u201cWho has seen this record\u201d on their page.",
             [],
-            [("Find a person", reverse("people:search")),
+            [("Search for a person's record", reverse("people:search")),
              ("Referral register", reverse("referrals:register"))],
         )  # fmt: skip
     if role == Role.ADMINISTRATOR:
