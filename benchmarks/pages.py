@@ -65,9 +65,13 @@ def setup(data_dir: Path, households: int) -> None:
     os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
     sys.path.insert(0, str(REPO / "src"))
     warnings.filterwarnings("ignore", message="No directory at")
+    import logging
+
     import django
 
     django.setup()
+    # 403s and 404s are expected while candidates are tried (500s are still logged).
+    logging.getLogger("django.request").setLevel(logging.ERROR)
     from django.conf import settings
     from django.core.management import call_command
 
