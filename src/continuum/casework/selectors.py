@@ -733,15 +733,16 @@ def child_banner(user, record):
     from continuum.people.panels import PersonPanel
 
     person = record.person
-    if person.kind == PersonKind.ADULT:
-        return None
     today = timezone.localdate()
+    # Asked for adults too (they have none), so every person page runs the same queries.
     rows = list(
         EpisodeChild.objects.filter(person=person, end_date__isnull=True)
         .exclude(episode__status=EpisodeStatus.CLOSED)
         .select_related("episode__lead_professional__agency", "episode__household")
         .order_by("-episode__start_date", "-pk")
     )
+    if person.kind == PersonKind.ADULT:
+        return None
     visible = visible_household_ids(user, [r.episode.household_id for r in rows])
     rows = [r for r in rows if r.episode.household_id in visible]
     data = {
