@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,6 +16,7 @@ from continuum.casework import selectors as casework
 from continuum.directory.models import AgencyKind, Role
 from continuum.governance import rules as perms
 from continuum.hubs import selectors as hubs
+from continuum.hubs.models import VisitDiary
 from continuum.linkage import access as linkage_access
 from continuum.linkage import selectors as linkage
 from continuum.people.models import HouseholdMembership, PersonKind
@@ -63,6 +65,10 @@ def _urgent_first(items: list[Item]) -> list[Item]:
     return sorted(items, key=lambda i: (not i.overdue, i.when or dt.date.max))
 
 
+def _join(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 def household_names(household_ids) -> dict[int, str]:
     """A household by its current members' names ("Kerry Smith, Jayden and Jordan Smith"),
     children first, for the families a volunteer is matched to (one query)."""
@@ -80,7 +86,7 @@ def household_names(household_ids) -> dict[int, str]:
         grouped.setdefault(household_id, {}).setdefault(family, []).append(given)
     return {
         household_id: "; ".join(
-            f"{casework._join_names(names)} {family}".strip() for family, names in by_family.items()
+            f"{_join(names)} {family}".strip() for family, names in by_family.items()
         )
         for household_id, by_family in grouped.items()
     }
@@ -395,7 +401,13 @@ def _analyst_sections(user) -> list[Section]:
 def _volunteer_section(user) -> Section:
     matches = hubs.matches_for_volunteer(user)
     names = household_names([m.household_id for m in matches])
-    last = {m.pk: max((d.visited_on for d in m.diaries.all()), default=None) for m in matches}
+    last = dict.fromkeys((m.pk for m in matches), None) | dict(
+        VisitDiary.objects.filter(match__in=matches)
+        .order_by()
+        .values("match_id")
+        .annotate(last=Max("visited_on"))
+        .values_list("match_id", "last")
+    )
     return Section(
         "matches",
         "My families",
