@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "continuum.linkage",
     "continuum.referrals",
     "continuum.casework",
+    "continuum.home",
 ]
 
 MIDDLEWARE = [
@@ -115,6 +116,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "continuum.core.context_processors.service",
                 "continuum.referrals.context_processors.inbox",
+                "continuum.home.navigation.menu",
             ],
         },
     }

@@ -474,3 +474,25 @@ def child_end(*, kind: str, child_record, end_date: dt.date, reason: str, note: 
         )
     elif not (note or "").strip():
         raise ValidationError({"note": "Say why their part in the episode ended"})
+
+
+# How often the lead professional should see the family, by kind of episode. Working Together
+# leaves the frequency to local procedures; these are the usual local standards: a child on a
+# child protection plan at least every 10 working days, a child in need every 20 working days,
+# an early help family every 30 working days (about six weeks). Single-agency support has none.
+VISIT_INTERVAL_WORKING_DAYS = {
+    EpisodeKind.CHILD_PROTECTION: 10,
+    EpisodeKind.CHILD_IN_NEED: 20,
+    EpisodeKind.EARLY_HELP: 30,
+}
+
+
+def next_visit_due(*, kind: str, last_visit: dt.date | None, start_date: dt.date) -> dt.date | None:
+    """When the next visit is due: the interval for the kind of episode after the last visit
+    (or after the start of the episode when nobody has visited yet); None when there is none."""
+    from continuum.referrals.timescales import add_working_days
+
+    interval = VISIT_INTERVAL_WORKING_DAYS.get(kind)
+    if interval is None:
+        return None
+    return add_working_days(last_visit or start_date, interval)

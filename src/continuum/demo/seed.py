@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from continuum.audit.models import AuditAction
 from continuum.audit.services import audit_record
+from continuum.core.db import refresh_planner_statistics
 from continuum.demo import area
 from continuum.demo.population import Population, Row
 from continuum.directory.models import Agency, AgencyKind, CatchmentArea, Role, Site, Team, User
@@ -557,6 +558,7 @@ def seed_northbrook(
                 "counts": dict(sorted(counts.items())),
             },
         )
+    refresh_planner_statistics()  # a freshly loaded area: see the helper's docstring
     return SeedResult(
         counts=dict(counts), seconds=time.perf_counter() - started, hook_seconds=hook_seconds
     )

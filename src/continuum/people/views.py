@@ -26,6 +26,7 @@ from continuum.people.forms import (
     SearchForm,
 )
 from continuum.people.models import PersonKind
+from continuum.people.panels import panels_for
 
 
 def _possible_duplicates(user, fields: dict):
@@ -74,6 +75,8 @@ def person_detail(request, person_id: int):
             else linkage_selectors.agency_view(record.person),
             "merges": linkage_selectors.merges_for_person(record.person),
             "can_merge": linkage_access.can_merge(request.user) and record.can_edit,
+            # Other apps' panels (casework's banner and quick actions): see people/panels.py.
+            "panels": panels_for(request.user, record),
         },
     )
 

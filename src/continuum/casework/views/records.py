@@ -41,7 +41,10 @@ def visit_record(request, episode_id: int):
     episode = episode_for_user(request.user, episode_id, need=Access.EDIT)
     members = selectors.household_members(episode.household)
     children = [c.person for c in selectors.children_in_episode(episode)]
-    form = VisitForm(request.POST or None, members=members, children=children)
+    # From the child's page ("Record a visit", ?child=<id>): that child is ticked as seen.
+    child = request.GET.get("child", "")
+    initial = {f"c{c.pk}_seen": True for c in children if str(c.pk) == child}
+    form = VisitForm(request.POST or None, members=members, children=children, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:

@@ -153,7 +153,7 @@ API.update(referrals_matrix.API)
 API.update(hubs_matrix.API)
 # Routes deliberately outside the matrix, each tested on its own in core/tests/test_auth_views.py:
 EXEMPT = {
-    "home",  # redirects to search; needs only sign-in
+    "home",  # each role's home page; needs only sign-in (home/tests: every persona gets 200)
     "login",  # public by design
     "logout",  # POST-only sign-out of whoever is signed in
     "api:openapi-json",  # the API's published description, no personal data
