@@ -153,6 +153,8 @@ CACHES = {
         else {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "continuum_cache",
+            # one entry per user and window: never cull live counts (Django's default is 300)
+            "OPTIONS": {"MAX_ENTRIES": 200_000},
         }
     )
 }

@@ -154,3 +154,15 @@ def test_the_cache_is_shared_between_processes():
     }
     cache.set("continuum-cache-check", 7, timeout=30)  # the table exists after migrate
     assert cache.get("continuum-cache-check") == 7
+
+
+def test_migrate_creates_the_cache_table():
+    """`continuum migrate` (and so `continuum demo`) creates the table the limits live in."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE continuum_cache")
+    assert "continuum_cache" not in connection.introspection.table_names()
+    call_command("migrate", verbosity=0)
+    assert "continuum_cache" in connection.introspection.table_names()
