@@ -1,3 +1,4 @@
+from allauth.account import views as account_views
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
@@ -6,8 +7,11 @@ from continuum.core import views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
-    path("sign-in/", core_views.SignInView.as_view(), name="login"),
+    # django-allauth's sign-in (password, second factor, single sign-on), at the address staff
+    # know; its other pages (second factor, password reset, single sign-on) under accounts/.
+    path("sign-in/", account_views.login, name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("allauth.urls")),
     path("people/", include("continuum.people.urls")),
     path("audit/", include("continuum.audit.urls")),
     path("linkage/", include("continuum.linkage.urls")),

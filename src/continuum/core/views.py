@@ -1,25 +1,6 @@
-from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.decorators import method_decorator
-
-from continuum.core.forms import GovukFormMixin
 
 
 def home(request):
     return redirect(reverse("people:search"))
-
-
-class GovukAuthenticationForm(GovukFormMixin, auth_views.AuthenticationForm):
-    error_messages = {
-        "invalid_login": "Enter a correct username and password. Both may be case-sensitive.",
-        "inactive": "This account has been switched off. Ask your administrator.",
-    }
-
-
-@method_decorator(login_not_required, name="dispatch")
-class SignInView(auth_views.LoginView):
-    template_name = "registration/login.html"
-    authentication_form = GovukAuthenticationForm
-    redirect_authenticated_user = True
