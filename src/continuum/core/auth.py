@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 
 from allauth.account.adapter import DefaultAccountAdapter
@@ -37,6 +38,7 @@ from continuum.audit.models import AuditAction
 from continuum.audit.services import audit_record
 from continuum.directory.models import ApiToken
 
+logger = logging.getLogger(__name__)
 SECOND_FACTORS = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
 
 
@@ -144,6 +146,23 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 
     def is_open_for_signup(self, request, sociallogin):
         return False
+
+    def on_authentication_error(
+        self, request, provider, error=None, exception=None, extra_context=None
+    ):
+        # The provider's answer did not sign anyone in: say why in the log (no personal data).
+        logger.warning(
+            "Single sign-on with %s failed: %s %s",
+            getattr(provider, "id", provider),
+            error,
+            type(exception).__name__ if exception else "",
+        )
+        audit_record(
+            actor=None,
+            action=AuditAction.SIGN_IN_FAILED,
+            object_type="session",
+            details={"reason": f"single sign-on: {error}", "provider": str(provider.id)},
+        )
 
     def pre_social_login(self, request, sociallogin):
         if sociallogin.is_existing:
