@@ -48,7 +48,9 @@ def _sign_on_at_provider(client: Client, idp, *, username: str) -> str:
         timeout=10,
     )
     assert response.status_code == 302, response.text[:500]
-    response = browser.get(idp.url + response.headers["Location"], allow_redirects=False, timeout=10)
+    response = browser.get(
+        idp.url + response.headers["Location"], allow_redirects=False, timeout=10
+    )
     assert response.status_code == 302, response.text[:500]
     back = response.headers["Location"]
     assert back.startswith(CALLBACK)
@@ -68,7 +70,9 @@ def staff_member(db):
 
 def test_single_sign_on_signs_in_the_staff_member_with_that_email(sso, staff_member):
     sso.allow_redirect(CALLBACK)
-    sso.add_user(username="hannah", password=IDP_PASSWORD, email="hannah.vaughan@northbrook.example")
+    sso.add_user(
+        username="hannah", password=IDP_PASSWORD, email="hannah.vaughan@northbrook.example"
+    )
     client = Client()
     page = client.get(reverse("login")).content.decode()
     assert "Sign in with Test IdP" in page

@@ -18,7 +18,7 @@ import requests
 ROOT = Path(__file__).resolve().parents[2]
 PORTS = range(8113, 8120)  # loopback ports set aside for this provider; any free one otherwise
 CLIENT_ID = "continuum-test-client"
-CLIENT_SECRET = "continuum-test-client-secret"  # noqa: S105  (the throwaway provider's client)
+CLIENT_SECRET = "continuum-test-client-secret"
 PROVIDER_ID = "testidp"
 PROVIDER_NAME = "Test IdP"
 
@@ -67,9 +67,7 @@ class IdP:
         )
 
     def add_user(self, *, username: str, password: str, email: str) -> None:
-        self._provision(
-            "user", "--username", username, "--password", password, "--email", email
-        )
+        self._provision("user", "--username", username, "--password", password, "--email", email)
 
 
 @pytest.fixture(scope="session")
@@ -101,7 +99,9 @@ def oidc_idp(tmp_path_factory):
                     break
             if server.poll() is not None or time.monotonic() > deadline:
                 log.flush()
-                pytest.fail(f"The test OIDC provider did not start:\n{(folder / 'server.log').read_text()}")
+                pytest.fail(
+                    f"The test OIDC provider did not start:\n{(folder / 'server.log').read_text()}"
+                )
             time.sleep(0.2)
         yield idp
     finally:

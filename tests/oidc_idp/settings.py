@@ -3,7 +3,7 @@ fixture sets (IDP_DATABASE, IDP_RSA_PRIVATE_KEY)."""
 
 import os
 
-SECRET_KEY = "test-identity-provider-not-a-secret"  # noqa: S105  (a throwaway test server)
+SECRET_KEY = "test-identity-provider-not-a-secret"
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 INSTALLED_APPS = [

@@ -13,8 +13,10 @@ from __future__ import annotations
 import logging
 import time
 
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import get_authentication_records
+from allauth.core import context
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
@@ -138,6 +140,23 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request):
         return False
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """Setting up a first second factor within a few minutes of signing in needs no second
+        password prompt; changing or removing one, or a session signed in long ago, does."""
+        request = context.request
+        user = getattr(request, "user", None)
+        if (
+            app == "allauth.mfa"
+            and user is not None
+            and user.is_authenticated
+            and not Authenticator.objects.filter(user=user, type__in=SECOND_FACTORS).exists()
+        ):
+            records = get_authentication_records(request, user)
+            timeout = account_settings.REAUTHENTICATION_TIMEOUT
+            if records and time.time() - records[-1].get("at", 0) < timeout:
+                return False
+        return super().is_reauthentication_required(app=app, **kwargs)
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

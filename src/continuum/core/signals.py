@@ -4,8 +4,10 @@ sign-on) and each second factor set up or removed."""
 
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.mfa import signals as mfa_signals
+from allauth.mfa.models import Authenticator
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from continuum.audit.models import AuditAction
@@ -77,23 +79,26 @@ def _second_factor_failed(sender, request, user, authenticator, reauthentication
     )
 
 
-@receiver(mfa_signals.authenticator_added)
-def _second_factor_added(sender, request, user, authenticator, **kwargs):
-    audit_record(
-        actor=user,
-        action=AuditAction.CREATE,
-        object_type="authenticator",
-        object_id=str(authenticator.pk),
-        details={"factor": str(authenticator.type)},
-    )
+# Saved and deleted in allauth's own transaction: the audit event goes in with it (allauth's
+# authenticator_added signal waits for the commit, after which a failure could lose it).
+@receiver(post_save, sender=Authenticator)
+def _second_factor_added(sender, instance, created, **kwargs):
+    if created:
+        audit_record(
+            actor=instance.user,
+            action=AuditAction.CREATE,
+            object_type="authenticator",
+            object_id=str(instance.pk),
+            details={"factor": str(instance.type)},
+        )
 
 
-@receiver(mfa_signals.authenticator_removed)
-def _second_factor_removed(sender, request, user, authenticator, **kwargs):
+@receiver(post_delete, sender=Authenticator)
+def _second_factor_removed(sender, instance, **kwargs):
     audit_record(
-        actor=user,
+        actor=instance.user,
         action=AuditAction.DELETE,
         object_type="authenticator",
-        object_id=str(authenticator.pk),
-        details={"factor": str(authenticator.type)},
+        object_id=str(instance.pk),
+        details={"factor": str(instance.type)},
     )
