@@ -295,6 +295,13 @@ if OIDC_SERVER_URL:
             "settings": {"server_url": OIDC_SERVER_URL, "oauth_pkce_enabled": True},
         }
     )
+    if django.VERSION >= (6, 0):
+        # The sign-in form posts to Continuum, which redirects to the provider: the browser
+        # checks that redirect against the policy's form-action.
+        from urllib.parse import urlsplit
+
+        _oidc = urlsplit(OIDC_SERVER_URL)
+        SECURE_CSP["form-action"] = [*SECURE_CSP["form-action"], f"{_oidc.scheme}://{_oidc.netloc}"]
 SOCIALACCOUNT_AUTO_SIGNUP = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # matching by email is done by our adapter
 SOCIALACCOUNT_STORE_TOKENS = False

@@ -127,4 +127,7 @@ def sso(settings, oidc_idp):
             ],
         }
     }
+    csp = dict(settings.SECURE_CSP)
+    csp["form-action"] = [*csp["form-action"], oidc_idp.url]
+    settings.SECURE_CSP = csp
     return oidc_idp

@@ -40,3 +40,6 @@ OAUTH2_PROVIDER = {
     "SCOPES": {"openid": "OpenID Connect", "email": "Email address", "profile": "Name"},
     "OAUTH2_VALIDATOR_CLASS": "tests.oidc_idp.validators.ClaimsValidator",
 }
+# Cookies ignore the port: on 127.0.0.1 beside Continuum, the provider's must not overwrite its.
+SESSION_COOKIE_NAME = "idp_sessionid"
+CSRF_COOKIE_NAME = "idp_csrftoken"

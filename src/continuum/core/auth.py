@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 
@@ -142,19 +143,21 @@ class AccountAdapter(DefaultAccountAdapter):
         return False
 
     def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
-        """Setting up a first second factor within a few minutes of signing in needs no second
-        password prompt; changing or removing one, or a session signed in long ago, does."""
+        """Setting up a first second factor (and seeing its recovery codes) within a few minutes
+        of signing in needs no second password prompt; changing or removing one that existed
+        before this sign-in, or a session signed in long ago, does."""
         request = context.request
         user = getattr(request, "user", None)
-        if (
-            app == "allauth.mfa"
-            and user is not None
-            and user.is_authenticated
-            and not Authenticator.objects.filter(user=user, type__in=SECOND_FACTORS).exists()
-        ):
+        if app == "allauth.mfa" and user is not None and user.is_authenticated:
             records = get_authentication_records(request, user)
-            timeout = account_settings.REAUTHENTICATION_TIMEOUT
-            if records and time.time() - records[-1].get("at", 0) < timeout:
+            signed_in_at = records[-1].get("at", 0) if records else 0
+            recent = time.time() - signed_in_at < account_settings.REAUTHENTICATION_TIMEOUT
+            older = Authenticator.objects.filter(
+                user=user,
+                type__in=SECOND_FACTORS,
+                created_at__lt=dt.datetime.fromtimestamp(signed_in_at, tz=dt.UTC),
+            )
+            if recent and not older.exists():
                 return False
         return super().is_reauthentication_required(app=app, **kwargs)
 
