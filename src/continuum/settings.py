@@ -254,6 +254,7 @@ ACCOUNT_FORMS = {
     "reset_password": "continuum.core.auth_forms.ResetPasswordForm",
     "reset_password_from_key": "continuum.core.auth_forms.ResetPasswordKeyForm",
     "reauthenticate": "continuum.core.auth_forms.PasswordReauthenticateForm",
+    "change_password": "continuum.core.auth_forms.ChangePasswordForm",
 }
 # Locking one username after repeated failures is django-axes' job (below), with its own page
 # and audit event, so allauth's throttle of failed sign-ins counts per address only: it slows

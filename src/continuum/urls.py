@@ -11,6 +11,12 @@ urlpatterns = [
     # know; its other pages (second factor, password reset, single sign-on) under accounts/.
     path("sign-in/", account_views.login, name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    # allauth pages Continuum does not offer: staff accounts, and the email address single
+    # sign-on matches on, are managed by an administrator, not changed by their holder.
+    *[
+        path(f"accounts/{prefix}", core_views.not_offered)
+        for prefix in ("email/", "confirm-email/", "password/set/", "3rdparty/", "social/")
+    ],
     path("accounts/", include("allauth.urls")),
     path("people/", include("continuum.people.urls")),
     path("audit/", include("continuum.audit.urls")),

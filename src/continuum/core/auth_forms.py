@@ -80,3 +80,13 @@ class PasswordReauthenticateForm(GovukFormMixin, account_forms.ReauthenticateFor
         super().__init__(*args, **kwargs)
         _plain(self)
         self.fields["password"].help_text = ""
+
+
+class ChangePasswordForm(GovukFormMixin, account_forms.ChangePasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _plain(self)
+        self.fields["oldpassword"].label = "Current password"
+        self.fields["oldpassword"].help_text = ""
+        self.fields["password1"].label = "New password"
+        self.fields["password2"].label = "Confirm new password"

@@ -233,3 +233,26 @@ def test_signed_in_pages_and_the_api_are_never_cached(involved_practitioner, log
     assert response["Pragma"] == "no-cache"
     response = api_client(involved_practitioner).get(reverse("api:search_people") + "?name=X")
     assert "no-store" in response["Cache-Control"]
+
+
+def test_staff_cannot_change_their_own_email_or_linked_accounts(involved_practitioner, login):
+    client = login(involved_practitioner)
+    for url in ("/accounts/email/", "/accounts/3rdparty/", "/accounts/password/set/"):
+        assert client.get(url).status_code == 404, url
+        assert client.post(url, {"email": "someone@else.example"}).status_code == 404, url
+    involved_practitioner.refresh_from_db()
+    assert involved_practitioner.email != "someone@else.example"
+
+
+def test_staff_change_their_password(involved_practitioner):
+    client = Client()
+    _sign_in(client, "hub.practitioner", TEST_PASSWORD)
+    page = client.get(reverse("account_change_password"))
+    assert "Change your password" in page.content.decode()
+    new = "another long passphrase 7"
+    response = client.post(
+        reverse("account_change_password"),
+        {"oldpassword": TEST_PASSWORD, "password1": new, "password2": new},
+    )
+    assert response.status_code == 302
+    assert _sign_in(Client(), "hub.practitioner", new).status_code == 302
