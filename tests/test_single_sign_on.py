@@ -105,3 +105,18 @@ def test_single_sign_on_refuses_an_email_no_staff_member_has(sso, staff_member):
     assert not get_user_model().objects.filter(email__iexact="stranger@elsewhere.example").exists()
     event = AuditEvent.objects.filter(action=AuditAction.SIGN_IN_FAILED).last()
     assert event.details["reason"] == "single sign-on: no_account"
+
+
+def test_single_sign_on_refuses_a_switched_off_account(sso, staff_member):
+    staff_member.is_active = False
+    staff_member.save()
+    sso.allow_redirect(CALLBACK)
+    sso.add_user(username="hannah", password=IDP_PASSWORD, email=staff_member.email)
+    client = Client()
+    back = _sign_on_at_provider(client, sso, username="hannah")
+    parts = urlsplit(back)
+    response = client.get(f"{parts.path}?{parts.query}")
+
+    assert response.status_code == 403
+    assert "has been switched off" in response.content.decode()
+    assert "_auth_user_id" not in client.session
