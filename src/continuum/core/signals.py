@@ -12,6 +12,7 @@ from django.dispatch import receiver
 
 from continuum.audit.models import AuditAction
 from continuum.audit.services import audit_record
+from continuum.core.auth import note_sign_in_time
 
 
 def _methods(request, user) -> list[str]:
@@ -28,6 +29,7 @@ def _methods(request, user) -> list[str]:
 
 @receiver(user_logged_in)
 def _signed_in(sender, request, user, **kwargs):
+    note_sign_in_time(request)  # the idle timeout counts from here
     methods = _methods(request, user)
     audit_record(
         actor=user,
