@@ -131,8 +131,8 @@ def test_sign_in_and_failed_sign_in_are_audited(involved_practitioner, client):
     from continuum.directory.tests.factories import TEST_PASSWORD
 
     since = _last_seq()
-    client.post(reverse("login"), {"username": "hub.practitioner", "password": "wrong password"})
-    client.post(reverse("login"), {"username": "hub.practitioner", "password": TEST_PASSWORD})
+    client.post(reverse("login"), {"login": "hub.practitioner", "password": "wrong password"})
+    client.post(reverse("login"), {"login": "hub.practitioner", "password": TEST_PASSWORD})
     events = _new_events(since)
     failed = _one(events, AuditAction.SIGN_IN_FAILED, "session")
     assert failed.details == {"username": "hub.practitioner"}

@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from conftest import PERSONAS
 from continuum.casework.tests import matrix as casework_matrix
+from continuum.core.tests import matrix as sign_in_matrix
 from continuum.hubs.tests import matrix as hubs_matrix
 from continuum.linkage.tests import matrix as linkage_matrix
 from continuum.outcomes.tests import matrix as outcomes_matrix
@@ -162,6 +163,7 @@ EXEMPT = {
 }
 EXEMPT |= referrals_matrix.EXEMPT
 EXEMPT |= servicedirectory_matrix.EXEMPT
+EXEMPT |= sign_in_matrix.EXEMPT
 
 
 def _body(body, family):
