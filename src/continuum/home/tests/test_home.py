@@ -53,7 +53,7 @@ def menu(html: str) -> list[str]:
 
 def test_sign_in_lands_on_the_home_page(involved_practitioner, client):
     response = client.post(
-        reverse("login"), {"username": "hub.practitioner", "password": TEST_PASSWORD}
+        reverse("login"), {"login": "hub.practitioner", "password": TEST_PASSWORD}
     )
     assert response["Location"] == reverse("home")
     assert client.get(reverse("home")).status_code == 200
