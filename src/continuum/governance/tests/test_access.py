@@ -261,3 +261,20 @@ def test_data_steward_sees_no_one_even_where_their_agency_is_involved(family, da
     assert _visible(data_steward, family) == set()
     assert not households_visible_to(data_steward).exists()
     assert not can_edit_person(data_steward, family.mother)
+
+
+def test_edit_rights_on_a_former_member_do_not_extend_to_their_old_household(
+    family, read_only_partner, involved_practitioner
+):
+    """household_for_user(EDIT) counts only current members (`memberships__end_date__isnull`):
+    the police may edit Dean Walker, who has moved out, and only read the Smiths' household."""
+    InvolvementFactory(agency=read_only_partner.agency, person=family.partner)  # EDIT on Dean
+    assert household_for_user(read_only_partner, family.household.pk) == family.household
+    membership = HouseholdMembership.objects.get(person=family.partner, end_date__isnull=True)
+    services.household_end_membership(
+        actor=involved_practitioner, membership=membership, end_date=timezone.localdate(),
+        reason="Moved out",
+    )  # fmt: skip
+    assert can_edit_person(read_only_partner, family.partner)
+    with pytest.raises(PermissionDenied):
+        household_for_user(read_only_partner, family.household.pk, need=Access.EDIT)
