@@ -278,3 +278,14 @@ def test_edit_rights_on_a_former_member_do_not_extend_to_their_old_household(
     assert can_edit_person(read_only_partner, family.partner)
     with pytest.raises(PermissionDenied):
         household_for_user(read_only_partner, family.household.pk, need=Access.EDIT)
+
+
+def test_a_merged_record_is_hidden_from_the_whole_area_roles(family, front_door_worker, dpo):
+    """The whole-area roles reach a merged record through the one it was merged into too."""
+    duplicate = PersonFactory(adult=True, given_name="Kerri", family_name="Smith")
+    Person.objects.filter(pk=duplicate.pk).update(merged_into=family.mother)
+    for user in (front_door_worker, dpo):
+        assert not persons_visible_to(user).filter(pk=duplicate.pk).exists()
+        assert persons_visible_to(user).filter(pk=family.mother.pk).exists()
+        with pytest.raises(Http404):
+            person_for_user(user, duplicate.pk)
