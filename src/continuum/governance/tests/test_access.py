@@ -24,7 +24,7 @@ from continuum.governance.access import (
 from continuum.governance.models import AccessLevel, Involvement, InvolvementSource
 from continuum.governance.tests.factories import InvolvementFactory
 from continuum.people import services
-from continuum.people.models import HouseholdMembership, Person, PersonName
+from continuum.people.models import HouseholdMembership, NameKind, Person, PersonName
 from continuum.people.tests.factories import AddressFactory, HouseholdFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -243,8 +243,15 @@ def test_names_and_addresses_filter_on_their_own_person(family, involved_practit
     """`visible_persons_filter(via=...)` applies the gatekeeper to rows that point at a person
     (a name, an address) through their own person, not the row's id."""
     _other, stranger = _other_household()
+    # Name rows' ids run well past people's ids, so a filter on the wrong id cannot pass by luck.
+    PersonName.objects.bulk_create(
+        [PersonName(person=stranger, kind=NameKind.ALIAS, family_name=f"H{i}") for i in range(40)]
+    )
+    alias = PersonName.objects.create(person=family.mother, kind=NameKind.ALIAS, given_name="Kez",
+                                      family_name="Smith")  # fmt: skip
     condition = visible_persons_filter(involved_practitioner, via="person")
     names = PersonName.objects.filter(condition)
+    assert names.filter(pk=alias.pk).exists()
     people = set(names.values_list("person_id", flat=True))
     assert family.mother.pk in people and family.father.pk in people
     assert stranger.pk not in people
