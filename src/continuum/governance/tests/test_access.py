@@ -296,3 +296,19 @@ def test_a_merged_record_is_hidden_from_the_whole_area_roles(family, front_door_
         assert persons_visible_to(user).filter(pk=family.mother.pk).exists()
         with pytest.raises(Http404):
             person_for_user(user, duplicate.pk)
+
+
+def test_roles_that_never_edit_people_cannot_even_where_their_agency_may(family, agencies):
+    """An administrator or data steward of the hub (which may edit the Smiths) changes no
+    one's record: the role, not the agency's involvement, decides."""
+    for role in (Role.ADMINISTRATOR, Role.DATA_STEWARD, Role.ANALYST):
+        user = UserFactory(agency=agencies.hub, role=role)
+        assert not can_edit_person(user, family.mother)
+
+
+def test_a_volunteer_without_an_agency_sees_no_one(family, volunteer):
+    """A volunteer whose agency was taken away (they left the scheme) loses their matches'
+    records at once, even before the match is ended."""
+    assert _visible(volunteer, family) == HOUSEHOLD
+    volunteer.agency = None
+    assert _visible(volunteer, family) == set()
