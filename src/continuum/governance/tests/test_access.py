@@ -312,3 +312,20 @@ def test_a_volunteer_without_an_agency_sees_no_one(family, volunteer):
     assert _visible(volunteer, family) == HOUSEHOLD
     volunteer.agency = None
     assert _visible(volunteer, family) == set()
+
+
+def test_whole_area_roles_see_every_household_even_an_empty_one(family, front_door_worker, dpo):
+    """The front door and the DPO see every household, members or none (a household everyone
+    has left is still on record); an inactive account sees none."""
+    empty = HouseholdFactory(address=AddressFactory(line1="1 Empty Row", postcode="NB3 1AA"))
+    for user in (front_door_worker, dpo):
+        assert households_visible_to(user).filter(pk=empty.pk).exists()
+        user.is_active = False
+        assert not households_visible_to(user).exists()
+
+
+def test_a_dpo_whose_agency_may_edit_still_cannot_change_a_household(family, agencies):
+    dpo_at_hub = UserFactory(agency=agencies.hub, role=Role.DPO)
+    assert household_for_user(dpo_at_hub, family.household.pk) == family.household
+    with pytest.raises(PermissionDenied):
+        household_for_user(dpo_at_hub, family.household.pk, need=Access.EDIT)
