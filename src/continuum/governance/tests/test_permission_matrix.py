@@ -278,7 +278,8 @@ NOT_ABOUT_THE_FAMILY: dict[str, tuple[set[str], str]] = {
     "outcomes:instrument_edit": ({"analyst"}, "an outcome measure's settings: no one's record"),
     **{
         name: ({"data_steward"}, "the steward's own agency's import: their work, no one's record")
-        for name in ("linkage:import_detail", "linkage:import_mapping", "linkage:import_errors")
+        for name in ("linkage:import_detail", "linkage:import_mapping", "linkage:import_errors",
+                     "api:read_import")
     },
 }
 
