@@ -365,6 +365,30 @@ def measure(route: Route, persona: str, client, picker: Picker, runs: int) -> Ro
     return row
 
 
+def compact(row: Row) -> dict:
+    """A row of the results: its figures when measured, else why not."""
+    if not row.measured:
+        return {"route": row.route, "persona": row.persona, "status": row.status,
+                "note": row.note}  # fmt: skip
+    return {
+        "route": row.route, "persona": row.persona, "url": row.url,
+        "cpu_p50_ms": row.cpu["p50_ms"], "cpu_p95_ms": row.cpu["p95_ms"],
+        "wall_p50_ms": row.wall["p50_ms"], "wall_p95_ms": row.wall["p95_ms"],
+        "queries": row.queries, "sql_ms": row.sql_ms,
+    }  # fmt: skip
+
+
+def dumps(results: dict) -> str:
+    """Indented JSON, one line per row and per route, so the file stays readable and small."""
+    lists = {key: results[key] for key in ("over_target", "routes", "rows")}
+    head = json.dumps({k: v for k, v in results.items() if k not in lists}, indent=2)
+    parts = [head[:-2]]
+    for key, items in lists.items():
+        body = ",\n".join("    " + json.dumps(item) for item in items)
+        parts.append(f',\n  "{key}": [\n{body}\n  ]' if items else f',\n  "{key}": []')
+    return "".join(parts) + "\n}\n"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data-dir", type=Path, default=REPO / "var" / "bench-pages")
@@ -460,10 +484,10 @@ def main() -> None:
             for r in over
         ],
         "routes": summary,
-        "rows": [r.__dict__ for r in rows],
+        "rows": [compact(r) for r in rows],
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=2) + "\n")
+    args.out.write_text(dumps(results))
 
     print()
     print("| Route | Worst persona | CPU p50 ms | CPU p95 ms | Wall p95 ms | Queries |")
