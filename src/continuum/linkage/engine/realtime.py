@@ -18,7 +18,7 @@ from typing import Any, TypedDict
 
 from .comparisons import Comparison, build_comparisons
 from .normalise import FEATURE_COLUMNS, FeatureOptions, prepare_record
-from .rules import hard_conflict, unborn_links_to
+from .rules import hard_conflict, review_only, unborn_links_to, worth_review
 
 Params = Mapping[str, Any]
 
@@ -111,8 +111,11 @@ def score_pair(
     numbers differ; clearly different given names, i.e. twins) gets weight -inf
     and probability 0; an unborn record whose EDD fits a born child's DOB gets at
     least ``unborn_link_probability`` (the caller must still check that only one
-    born child fits, as the batch clusterer does).  Each rule that fires is
-    appended to the breakdown as field ``"rule"``.
+    born child fits, as the batch clusterer does); a pair whose evidence is too weak
+    to link on (``rules.review_only``: no date of birth, an initial or no given name,
+    and no identifier that agrees) keeps its weight but its probability is held below
+    the upper threshold (:func:`review_cap`).  Each rule that fires is appended to the
+    breakdown as field ``"rule"``.
     """
     a = prepare(record_a, params)
     b = prepare(record_b, params)
@@ -151,6 +154,14 @@ def score_pair(
                 )
             )
             return float("-inf"), 0.0, breakdown
+        weak = review_only(a, b)
+        if weak:
+            cap = review_cap(params, review=worth_review(a, b, weak))
+            probability = min(probability, cap)
+            breakdown.append(
+                FieldScore(field="rule", level_label=weak, level_index=-1, bayes_factor=1.0,
+                           weight=0.0)
+            )  # fmt: skip
         window = int(cfg.get("unborn_window_days", 28))
         if unborn_links_to(a, b, window) or unborn_links_to(b, a, window):
             floor = float(params.get("unborn_link_probability", 0.995))
@@ -167,6 +178,16 @@ def score_pair(
                 )
             )
     return weight, probability, breakdown
+
+
+def review_cap(params: Params, *, review: bool = True) -> float:
+    """The highest probability a pair whose evidence is too weak to link
+    (:func:`rules.review_only`) may have: just below the upper threshold, so it goes
+    to review when the model rates it that high, and never links; just below the lower
+    threshold when it is not worth a review either (``rules.worth_review``)."""
+    thresholds = params.get("thresholds", {})
+    bound = float(thresholds.get("upper", 0.99) if review else thresholds.get("lower", 0.8))
+    return math.nextafter(bound, 0.0)
 
 
 def _probability(weight: float) -> float:

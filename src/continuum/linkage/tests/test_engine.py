@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import math
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -312,7 +313,9 @@ def test_table_preparation_matches_record_preparation(dataset: synthetic.Dataset
 # -- layout reader ------------------------------------------------------------
 
 
-def _read_row_by_row(path: Path) -> tuple[list[dict[str, Any]], list[str]]:
+def _read_row_by_row(
+    path: Path, today: date | None = None
+) -> tuple[list[dict[str, Any]], list[str]]:
     """The reader's rules applied one row at a time with ``validate_row``."""
     from continuum.linkage.engine.layout import ALL_COLUMNS, _cell, validate_row
 
@@ -324,7 +327,7 @@ def _read_row_by_row(path: Path) -> tuple[list[dict[str, Any]], list[str]]:
         if not any(_cell(v) for v in values):
             continue
         raw = {c: _cell(values[i]) if i < len(values) else None for c, i in index.items()}
-        row, errs = validate_row(raw, offset + 2, path.stem)
+        row, errs = validate_row(raw, offset + 2, path.stem, today=today)
         errors.extend(str(e) for e in errs)
         if row is None:
             continue
@@ -400,15 +403,49 @@ def test_reader_reports_bad_rows(tmp_path: Path) -> None:
         rec(record_id="3", family_name=""),
         rec(record_id="4", nhs_number=INVALID_NHS),
         rec(record_id="1"),
+        rec(record_id="5", family_name="", given_name="Baby"),
+        rec(record_id="", family_name="Smith"),
     ]
     write_extract(path, rows)
     result = read_extract(path)
     assert result.source == "health"
-    assert [r["record_id"] for r in result.rows] == ["1", "4"]
+    # refused: no name at all (row 7), no record id (row 8), a repeated id (row 6)
+    assert [r["record_id"] for r in result.rows] == ["1", "2", "3", "4"]
+    assert result.rows[1]["date_of_birth"] is None  # kept without the unreadable date
+    assert result.rows[2]["given_name"] == "Elizabeth" and result.rows[2]["family_name"] is None
     problems = {(e.row, e.field) for e in result.errors}
-    assert {(3, "date_of_birth"), (4, "family_name"), (5, "nhs_number"), (6, "record_id")} <= (
-        problems
-    )
+    assert {(3, "date_of_birth"), (5, "nhs_number"), (6, "record_id"), (7, "family_name"),
+            (8, "record_id")} <= problems  # fmt: skip
+    assert (4, "family_name") not in problems
+
+
+def test_reader_keeps_rows_without_a_date_of_birth_and_takes_a_future_one_as_the_edd(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "police.csv"
+    rows = [
+        rec(record_id="1", date_of_birth=""),
+        rec(record_id="2", given_name="Baby", date_of_birth="2031-05-01"),
+        rec(record_id="3", given_name="J"),
+        rec(record_id="4", given_name="", date_of_birth=""),
+        rec(record_id="5", given_name="Baby", date_of_birth="2031-05-01",
+            expected_date_of_delivery="2031-05-03"),  # fmt: skip
+    ]
+    write_extract(path, rows)
+    result = read_extract(path, today=date(2030, 1, 1))
+    assert [r["record_id"] for r in result.rows] == ["1", "2", "3", "4", "5"]
+    assert result.rows[1]["date_of_birth"] is None
+    assert result.rows[1]["expected_date_of_delivery"] == "2031-05-01"
+    assert result.rows[4]["expected_date_of_delivery"] == "2031-05-03"
+    warnings = [str(e) for e in result.errors]
+    assert warnings == [
+        "police: row 3, date_of_birth: after today, taken as the expected date of delivery: "
+        "2031-05-01",
+        "police: row 6, date_of_birth: after today, left out (the row has an expected date of "
+        "delivery): 2031-05-01",
+    ]
+    expected_rows, expected_errors = _read_row_by_row(path, today=date(2030, 1, 1))
+    assert result.rows == expected_rows and warnings == expected_errors
 
 
 def test_reader_xlsx(tmp_path: Path) -> None:
