@@ -133,6 +133,7 @@ def febrl_config(*, link_only: bool) -> LinkageConfig:
         identifier_hard_rule=False,  # Febrl corrupts soc_sec_id in duplicates
         given_name_hard_rule=False,  # no twins in Febrl; its typos are heavy
         dob_hard_rule=False,
+        review_only_rule=False,  # Febrl blanks fields at random; agencies leave them out
         blocking_rules=[
             ["nhs"],
             ["dob"],

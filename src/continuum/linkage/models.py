@@ -64,6 +64,9 @@ class ImportJob(models.Model):
     linked_automatically = models.PositiveIntegerField(default=0)
     sent_to_review = models.PositiveIntegerField(default=0)
     new_people = models.PositiveIntegerField(default=0)
+    kept_unlinked = models.PositiveIntegerField(
+        default=0, help_text="Rows kept as source records that match nobody and have no date."
+    )
     row_errors = models.JSONField(default=list, blank=True)
     failure = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -87,6 +90,9 @@ class LinkStatus(models.TextChoices):
     REVIEWED = "reviewed", "Linked after review"
     NEW_PERSON = "new_person", "New person"
     MANUAL = "manual", "Linked by hand"
+    #: Kept as the agency sent it: it matched nobody, and it has too little to record a new
+    #: person from (no date of birth and no expected date).
+    UNLINKED = "unlinked", "Kept, not linked to a person"
 
 
 class SourceRecord(models.Model):

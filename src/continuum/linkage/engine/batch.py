@@ -17,7 +17,6 @@ from .layout import RowError, read_extract_table
 from .model import LinkageConfig, TrainedModel, predict, prepare_frame, train
 from .rules import INITIAL_ONLY, NO_DATE_OF_BIRTH, NO_GIVEN_NAME
 
-
 #: Pairs scored at or above this probability are kept for the second look with each
 #: person's address history and household (``history.py``).
 HISTORY_FLOOR = 0.05
@@ -104,7 +103,8 @@ def hold_weak_pairs(frame: pd.DataFrame, pairs: pd.DataFrame, cfg: LinkageConfig
     reason[open_to & initial] = INITIAL_ONLY
     reason[open_to & no_given] = NO_GIVEN_NAME
     reason[open_to & no_dob] = NO_DATE_OF_BIRTH
-    held = reason != ""
+    held = (reason != "") & cfg.review_only_rule
+    reason[~held] = ""
     cap = math.nextafter(cfg.threshold_upper, 0.0)
     probability = pairs["match_probability"].to_numpy(dtype=float).copy()
     probability[held] = np.minimum(probability[held], cap)

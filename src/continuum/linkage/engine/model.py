@@ -87,6 +87,9 @@ class LinkageConfig:
     names are clearly different (twins) unless their identifiers agree.
     ``unborn_window_days``: an unborn record links to a born child whose DOB is
     within this many days of the expected date of delivery.
+    ``review_only_rule``: a pair whose evidence is too weak to link on (no date of birth,
+    an initial or no given name, and no agreeing identifier: ``rules.review_only``) goes to
+    review at most (off for Febrl, whose corrupted fields are not agency practice).
     ``unique_per_source``: a person has at most one record per source (true for
     Febrl 4; false for real agency extracts, which contain duplicates).
     ``link_only``: ignore pairs within the same source.
@@ -121,6 +124,7 @@ class LinkageConfig:
     given_name_hard_rule: bool = True
     dob_hard_rule: bool = True
     unborn_window_days: int = 28
+    review_only_rule: bool = True
     unique_per_source: bool = False
     link_only: bool = False
 

@@ -154,7 +154,7 @@ def score_pair(
                 )
             )
             return float("-inf"), 0.0, breakdown
-        weak = review_only(a, b)
+        weak = review_only(a, b) if cfg.get("review_only_rule", True) else None
         if weak:
             cap = review_cap(params, review=worth_review(a, b, weak))
             probability = min(probability, cap)

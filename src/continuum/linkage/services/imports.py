@@ -116,9 +116,11 @@ def default_mapping(header: list[str]) -> dict[str, str]:
 
 def mapping_problems(mapping: dict[str, str], header: list[str]) -> dict[str, str]:
     problems = {}
-    for col in ("record_id", "family_name", "date_of_birth"):
-        if not mapping.get(col):
-            problems[col] = f"Choose the column that holds {col.replace('_', ' ')}"
+    if not mapping.get("record_id"):
+        problems["record_id"] = "Choose the column that holds record id"
+    if not mapping.get("family_name") and not mapping.get("given_name"):
+        # A row needs a name; a date of birth helps but a row without one is still kept.
+        problems["family_name"] = "Choose the column that holds family name (or given name)"
     for col, source in mapping.items():
         if source and source not in header:
             problems[col] = f"There is no column called {source!r} in the file"
@@ -190,6 +192,13 @@ def import_set_mapping(*, actor, job: ImportJob, mapping: dict[str, str]) -> Imp
     job.column_mapping = {k: v for k, v in mapping.items() if v}
     job.save(update_fields=["column_mapping"])
     return job
+
+
+def can_make_person(row: dict) -> bool:
+    """Whether an agency row holds enough to record a new person from: a date of birth, or an
+    expected date of delivery (an unborn child). A row without either that matches nobody is
+    kept as a source record, not linked (`LinkStatus.UNLINKED`)."""
+    return bool(row.get("date_of_birth") or row.get("expected_date_of_delivery"))
 
 
 def _person_kind(row: dict) -> str:
@@ -488,6 +497,9 @@ def _decide(rows: list[_Row], chunk: _Chunk, carried: _Carried, params: dict, up
         elif best_match is not None:
             row.outcome = "review"
             continue
+        elif not can_make_person(row.data):
+            row.outcome = "unlinked"  # kept as a source record; matched again when read
+            continue
         else:
             row.outcome, row.person_ref = "new", -(index + 1)
         local.setdefault(row.person_ref, []).append(Version(row.person_ref, None, row.features))
@@ -526,7 +538,7 @@ def _write(job: ImportJob, rows: list[_Row], params: dict) -> None:
                 row.error = "The records it may match earlier in this file were rejected"
     kept = [r for r in rows if not r.error]
     status = {"linked": LinkStatus.AUTOMATIC, "review": LinkStatus.REVIEW,
-              "new": LinkStatus.NEW_PERSON}  # fmt: skip
+              "new": LinkStatus.NEW_PERSON, "unlinked": LinkStatus.UNLINKED}  # fmt: skip
     now = timezone.now()
     records = [
         SourceRecord(
@@ -534,7 +546,9 @@ def _write(job: ImportJob, rows: list[_Row], params: dict) -> None:
             person_id=real(r.person_ref) if r.person_ref is not None else None,
             link_status=status[r.outcome],
             match_probability=(
-                r.candidates[0].probability if r.outcome != "new" and r.candidates else None
+                r.candidates[0].probability
+                if r.outcome in ("linked", "review") and r.candidates
+                else None
             ),
             model_version=str(params.get("model_version", "")),
             first_seen_at=now, updated_at=now,
@@ -678,6 +692,7 @@ _COUNTERS = {
     "linked": "linked_automatically",
     "review": "sent_to_review",
     "new": "new_people",
+    "unlinked": "kept_unlinked",
 }
 
 
@@ -737,7 +752,10 @@ def import_run(
                     attr = _COUNTERS[outcome]
                     setattr(job, attr, getattr(job, attr) + number)
                     fields.append(attr)
-                job.created_records = job.linked_automatically + job.sent_to_review + job.new_people
+                job.created_records = (
+                    job.linked_automatically + job.sent_to_review + job.new_people
+                    + job.kept_unlinked
+                )  # fmt: skip
                 job.save(update_fields=[*fields, "created_records"])
             if ahead.enabled:
                 carried = _Carried.from_rows([row for rows in chunk.passes for row in rows])
@@ -767,6 +785,7 @@ def import_run(
                 for k in (
                     "rows_done",
                     "new_people",
+                    "kept_unlinked",
                     "linked_automatically",
                     "sent_to_review",
                     "updated_records",

@@ -187,6 +187,54 @@ def test_import_links_reviews_creates_and_reports(family, agencies, analyst, med
     assert csv_text.splitlines()[0] == "row,field,reason"
 
 
+def test_rows_without_a_date_of_birth_arrive_as_source_records_not_errors(
+    family, agencies, analyst, media
+):
+    """Issue 12: a police row without a date of birth, an unborn baby with its expected date
+    in the date-of-birth column, an initial, a family name only: each is kept and linked on
+    the evidence it has."""
+    due = (dt.date.today() + dt.timedelta(days=90)).isoformat()
+    rows = [
+        "P1,Kerry,,Smith,,F,NB1 4QT,12 Mill Lane,9434765919",  # no DOB, NHS number: linked
+        "P2,DEAN,,WALKER,,M,NB1 4QT,12 Mill Lane,",  # no DOB, name and address: review
+        "P3,Darren,,Pike,,M,NB9 9ZZ,1 Nowhere Road,",  # no DOB, nobody like him: kept
+        f"P4,Baby,,Okafor,{due},,NB1 4QX,7 Brook Street,",  # expected date: an unborn person
+        "P5,J,,Smith,2021-03-04,M,NB1 4QT,12 Mill Lane,",  # an initial: either twin, review
+        "P6,,,Smith,14/06/1996,F,NB1 4QT,12 Mill Lane,",  # a family name only: review
+        "P7,,,,,,NB1 4QT,12 Mill Lane,",  # no name at all: refused
+    ]
+    job = services.import_create(
+        actor=analyst, agency=agencies.police, filename="police.csv", content=_csv(rows)
+    )
+    job = services.import_run(job.pk)
+    records = {sr.record_id: sr for sr in SourceRecord.objects.select_related("person")}
+    assert sorted(records) == ["P1", "P2", "P3", "P4", "P5", "P6"]
+    assert [(e["row"], e["field"]) for e in job.row_errors] == [
+        (5, "date_of_birth"),  # the expected date, reported as a warning
+        (8, "family_name"),
+    ]
+    assert "taken as the expected date of delivery" in job.row_errors[0]["reason"]
+    assert (records["P1"].person, records["P1"].link_status) == (
+        family.mother, LinkStatus.AUTOMATIC
+    )
+    assert records["P3"].link_status == LinkStatus.UNLINKED and records["P3"].person is None
+    unborn = records["P4"].person
+    assert unborn.kind == "unborn" and unborn.expected_date_of_delivery.isoformat() == due
+    for record_id, candidates in (("P2", {family.partner}), ("P5", {family.twin1, family.twin2}),
+                                  ("P6", {family.mother})):  # fmt: skip
+        record = records[record_id]
+        assert record.link_status == LinkStatus.REVIEW and record.person is None
+        assert {r.candidate for r in record.reviews.all()} == candidates
+    assert (job.linked_automatically, job.sent_to_review, job.new_people, job.kept_unlinked) == (
+        1, 3, 1, 1
+    )  # fmt: skip
+    # a reviewer finds the police's Dean Walker is someone else: kept, not made a person
+    review = records["P2"].reviews.get()
+    services.review_decide(actor=analyst, review=review, decision=ReviewStatus.REJECTED)
+    records["P2"].refresh_from_db()
+    assert records["P2"].link_status == LinkStatus.UNLINKED and records["P2"].person is None
+
+
 def test_reimport_is_idempotent(family, agencies, analyst, media):
     for _ in range(2):
         job = services.import_create(
