@@ -39,6 +39,8 @@ INT_FEATURES = frozenset({"dob_y", "dob_m", "dob_d"})
 
 #: In a blocking rule: "one of the two records has no date of birth" (not an equality).
 NO_DOB = "dob:missing"
+#: In a blocking rule: the given and family names' sounds swapped between the two records.
+SWAPPED_NAMES = "names:swapped"
 
 #: Candidate-generation rules (each a tuple of columns that must be equal).
 #: Chosen for recall at a bounded number of pairs: on the 1,000,000-record
@@ -59,6 +61,8 @@ DEFAULT_BLOCKING_RULES: tuple[tuple[str, ...], ...] = (
     # A record without a date of birth (often a police record of an adult) may hold an old
     # address: it meets the records of the same given and family name anywhere.
     ("given", "family", NO_DOB),
+    # Given and family names swapped (and often an old address too).
+    (SWAPPED_NAMES,),
 )
 #: EM training rules.  Neither admits twins (who share surname, DOB and address
 #: but differ in given name and NHS number): blocking on DOB alone would let EM
@@ -218,10 +222,11 @@ def to_arrow(frame: pd.DataFrame) -> pa.Table:
 
 
 def _rule_sql(cols: Sequence[str]) -> str:
-    return " AND ".join(
-        '(l."dob" IS NULL OR r."dob" IS NULL)' if c == NO_DOB else f'l."{c}" = r."{c}"'
-        for c in cols
-    )
+    special = {
+        NO_DOB: '(l."dob" IS NULL OR r."dob" IS NULL)',
+        SWAPPED_NAMES: 'l."given_ph1" = r."family_ph1" AND l."family_ph1" = r."given_ph1"',
+    }
+    return " AND ".join(special.get(c, f'l."{c}" = r."{c}"') for c in cols)
 
 
 #: The comparisons of where a person lives, and the least Bayes factor a disagreement in

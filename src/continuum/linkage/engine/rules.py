@@ -167,7 +167,7 @@ NO_GIVEN_NAME = "no given name: not linked on family name and address alone"
 #: Given-name levels close enough for a pair without a date of birth to be worth a review.
 CLOSE_GIVEN_LEVELS = frozenset({
     "exact", "nickname/diminutive", "jaro-winkler >= 0.92", "phonetic",
-    "swapped with family name", "swapped with family name, with a typo",
+    "swapped with family name", "swapped with family name, with a typo", "known by middle name",
 })  # fmt: skip
 
 

@@ -27,7 +27,7 @@ from continuum.directory.models import CatchmentArea
 from continuum.governance.models import AccessLevel, Involvement, InvolvementSource
 from continuum.linkage.engine.layout import ALL_COLUMNS, validate_row
 from continuum.linkage.engine.pairs import PairScorer
-from continuum.linkage.engine.realtime import prepare
+from continuum.linkage.engine.realtime import places_of, prepare
 from continuum.linkage.matching import (
     Scored,
     StoredFeatures,
@@ -446,13 +446,33 @@ def _score_stored(rows: list[_Row], chunk: _Chunk, params: dict, pairs: PairScor
                            np.array(left_index), np.array(right_index))  # fmt: skip
     scorer = scorer_for(params)
     floor = scorer.lower_weight - 1e-6
-    worth = np.flatnonzero((scored.weights >= floor) | scored.unborn)
+    # A version at another postcode may reach the threshold at another of its person's
+    # addresses (`Scorer.rank`): those within reach are scored at each of them.
+    left_postcode = np.array([r.features.get("postcode") for r in rows], dtype=object)
+    right_postcode = np.array([v.postcode for v in right] or [], dtype=object)
+    elsewhere = np.zeros(len(left_index), dtype=bool)
+    if len(left_index):
+        lp, rp = left_postcode[np.array(left_index)], right_postcode[np.array(right_index)]
+        elsewhere = np.array([a is not None and a != b for a, b in zip(lp, rp, strict=True)])
+    reach = elsewhere & (scored.weights >= floor - scorer.move_gain)
+    worth = np.flatnonzero((scored.weights >= floor) | scored.unborn | reach)
     parsed: dict[int, Version] = {}
+    places: dict[int, set] = {}
+
+    def version_at(j: int) -> Version:
+        return parsed.get(j) or parsed.setdefault(j, right[j].version())
+
+    def places_for(pid: int) -> set:
+        if pid not in places:
+            places[pid] = places_of([version_at(j).features for j in indices[pid]])
+        return places[pid]
+
     best: list[dict[int, Scored]] = [{} for _ in rows]
     for n in worth:  # in pair order: each row's versions own record first, as `Scorer.rank`
         i, j = left_index[n], right_index[n]
-        version = parsed.get(j) or parsed.setdefault(j, right[j].version())
-        result = scorer.in_full(rows[i].features, version)
+        version = version_at(j)
+        history = places_for(version.person_id) if elsewhere[n] else None
+        result = scorer.in_full(rows[i].features, version, history)
         held = best[i].get(version.person_id)
         if result is not None and (held is None or result.probability > held.probability):
             best[i][version.person_id] = result

@@ -114,6 +114,33 @@ def test_match_api_names_only_people_the_user_may_see(
     assert hidden["hidden_matches"] >= 1
 
 
+def test_a_record_at_a_former_address_is_compared_with_the_address_history(family):
+    """Issue 12: people move; an agency may hold the address the person left."""
+    from continuum.linkage.services.features import features_refresh
+    from continuum.people.models import PersonAddress
+    from continuum.people.tests.factories import AddressFactory
+
+    query = _record(given_name="Kerry", family_name="Jones", date_of_birth="1996-06-14",
+                    postcode="NB7 1AA", line1="3 Old Road")  # fmt: skip
+
+    def mother_match():
+        return next((m for m in find_matches(query) if m.person == family.mother), None)
+
+    before = mother_match()
+    PersonAddress.objects.create(
+        person=family.mother,
+        address=AddressFactory(line1="3 Old Road", postcode="NB7 1AA"),
+        start_date=dt.date(2015, 1, 1),
+        end_date=dt.date(2019, 12, 31),
+    )
+    features_refresh([family.mother.pk])
+    after = mother_match()
+    assert after is not None
+    assert before is None or before.probability < after.probability
+    assert any(b["level_label"] == "address history" for b in after.breakdown)
+    assert {b["field"]: b["level_label"] for b in after.breakdown}["postcode"] == "full"
+
+
 def test_registration_warns_of_a_possible_duplicate(family, login, involved_practitioner):
     client = login(involved_practitioner)
     form = {
