@@ -202,13 +202,24 @@ class MatchReview(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["-probability"]
+        ordering = ["-probability", "-match_weight"]
         constraints = [
             models.UniqueConstraint(fields=["record", "candidate"], name="one_review_per_pair")
         ]
 
     def __str__(self) -> str:
         return f"Review {self.record} vs person {self.candidate_id}"
+
+    @property
+    def reason(self) -> str:
+        """Why the pair is in the queue: the rule that held it from a link, or the model."""
+        from continuum.linkage.engine.rules import INITIAL_ONLY, NO_DATE_OF_BIRTH, NO_GIVEN_NAME
+
+        held = {NO_DATE_OF_BIRTH, INITIAL_ONLY, NO_GIVEN_NAME}
+        for item in self.breakdown or ():
+            if item.get("field") == "rule" and item.get("level_label") in held:
+                return str(item["level_label"]).capitalize()
+        return "The model's probability is between the review and link thresholds"
 
 
 class Merge(models.Model):

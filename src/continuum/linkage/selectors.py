@@ -80,7 +80,7 @@ def review_queue(user, *, status: str = "open"):
     return (
         MatchReview.objects.filter(status__in=statuses)
         .select_related("record", "record__agency", "candidate")
-        .order_by("-probability", "pk")
+        .order_by("-probability", "-match_weight", "pk")  # held pairs: the model's weight
     )
 
 

@@ -255,6 +255,9 @@ def test_rows_without_a_date_of_birth_arrive_as_source_records_not_errors(
     assert (job.linked_automatically, job.sent_to_review, job.new_people, job.kept_unlinked) == (
         1, 3, 1, 1
     )  # fmt: skip
+    # each says why it is in the queue, and the queue shows it
+    assert records["P2"].reviews.get().reason.startswith("No date of birth")
+    assert records["P5"].reviews.first().reason.startswith("A given name is an initial")
     # a reviewer finds the police's Dean Walker is someone else: kept, not made a person
     review = records["P2"].reviews.get()
     services.review_decide(actor=analyst, review=review, decision=ReviewStatus.REJECTED)
@@ -353,7 +356,9 @@ def test_rejecting_the_last_candidate_creates_a_new_person(family, agencies, ana
 def test_review_pages(family, agencies, analyst, login, involved_practitioner):
     review = _review_for(family, agencies, analyst)
     client = login(analyst)
-    assert client.get(reverse("linkage:review_queue")).status_code == 200
+    queue = client.get(reverse("linkage:review_queue"))
+    assert queue.status_code == 200
+    assert review.reason in queue.content.decode().replace("&#x27;", "'")  # why it is there
     page = client.get(reverse("linkage:review_detail", args=[review.pk]))
     assert page.status_code == 200
     assert "Kerri" in page.content.decode()
