@@ -71,8 +71,9 @@ def _with_errors(
     # Most records differ in one or two ways; one in four is hard to place (a nickname, a
     # slip in the surname, an old address, day and month swapped and no NHS number or UPN; the
     # year of birth mistyped with no address and no NHS number; or just an initial and an old
-    # address): the model is unsure of many of those, which go to review, and an initial never
-    # links (it could be a twin), so it becomes a duplicate a manager later merges.
+    # address): the model is unsure of many of those, which go to review (an initial is never
+    # linked automatically: it could be a twin); those it cannot place at all become
+    # duplicates a manager later merges.
     if rng.random() < 0.25:
         kinds = rng.choice([["nickname", "typo", "old_address", "no_nhs", "swap_dob"],
                             ["dob_year", "no_address", "no_nhs"],

@@ -43,7 +43,13 @@ from continuum.linkage.engine.normalise import (
     is_placeholder_given_name,
     parse_date,
 )
-from continuum.linkage.engine.realtime import comparisons_for, prepare, score_pair
+from continuum.linkage.engine.realtime import (
+    best_at_any_address,
+    comparisons_for,
+    places_of,
+    prepare,
+    score_pair,
+)
 from continuum.linkage.models import LinkageModel, MatchKey, MatchVersion, SourceRecord
 from continuum.people.models import NameKind, Person, PersonAddress, PersonName
 from continuum.people.names import normalise_name
@@ -121,6 +127,8 @@ _PROBES = (
      "address_line1": "3 Station Road", "nhs_number": "4010232137"},
     {"given_name": "Bill", "family_name": "Ahmed", "date_of_birth": "20190304", "sex": "2",
      "postcode": "2000", "address_line1": "1 North Street West"},
+    {"given_name": "Amelia", "family_name": "Khan", "expected_date_of_delivery": "2026-05-01",
+     "postcode": "NB1 4QT", "previous_addresses": [["nb2 7hx", "3 Station Road", "Northbrook"]]},
 )  # fmt: skip
 
 
@@ -152,9 +160,12 @@ def _iso(value) -> str | None:
     return value.isoformat() if value else None
 
 
-def _own_record(person: dict, previous: set[str], address: tuple | None) -> dict:
+def _own_record(
+    person: dict, previous: set[str], address: tuple | None, history: list | None = None
+) -> dict:
     postcode, line1, town = address or (None, None, None)
     return {
+        "previous_addresses": [list(a) for a in history or ()] or None,
         "record_id": f"person-{person['id']}",
         "given_name": person["given_name"] or None,
         "middle_names": person["middle_names"] or None,
@@ -236,11 +247,19 @@ def version_sources(person_ids) -> list[VersionSource]:
         .order_by("start_date", "pk")
         .values_list("person_id", "address__postcode", "address__line1", "address__town")
     }
+    history: dict[int, list[tuple]] = {}
+    for pid, postcode, line1, town in (
+        PersonAddress.objects.filter(person_id__in=people, end_date__isnull=False)
+        .order_by("start_date", "pk")
+        .values_list("person_id", "address__postcode", "address__line1", "address__town")
+    ):
+        if (postcode, line1, town) not in history.setdefault(pid, []):
+            history[pid].append((postcode, line1, town))
     out = [
         VersionSource(
             pid,
             None,
-            _own_record(p, previous.get(pid, set()), addresses.get(pid)),
+            _own_record(p, previous.get(pid, set()), addresses.get(pid), history.get(pid)),
             sorted(known_as.get(pid, ())),
         )
         for pid, p in people.items()
@@ -460,6 +479,9 @@ def _versions_from_rows(rows, params: dict) -> dict[int, list[Version]]:
     return out
 
 
+_POSTCODE_JSON = re.compile(r'"postcode":\s*"([^"]*)"')
+
+
 @dataclass
 class StoredFeatures:
     """A stored version as an import reads it to score a chunk of rows at once
@@ -468,6 +490,12 @@ class StoredFeatures:
     person_id: int
     source_record_id: int | None
     features_json: str
+
+    @property
+    def postcode(self) -> str | None:
+        """The version's normalised postcode, read without parsing the rest."""
+        found = _POSTCODE_JSON.search(self.features_json)
+        return found.group(1) if found else None
 
     def version(self) -> Version:
         return Version(self.person_id, self.source_record_id,
@@ -549,6 +577,13 @@ class Scorer:
         _upper, lower = thresholds(params)
         self.lower = lower
         self.lower_weight = math.log2(lower / (1.0 - lower)) if lower < 1 else math.inf
+        # The most a version's score can rise when compared at another of its person's
+        # addresses (the spread of the address comparisons' level weights).
+        self.move_gain = 0.0
+        for comp in params["comparisons"]:
+            if comp["name"] in ("postcode", "address_line1", "town"):
+                weights = [lv["log2_bayes_factor"] for lv in comp["levels"] if not lv["is_null"]]
+                self.move_gain += max(weights, default=0.0) - min([*weights, 0.0])
 
     def _tf_adjustment(self, level: dict, a: dict, b: dict) -> float:
         col = level.get("tf_column")
@@ -592,24 +627,42 @@ class Scorer:
         return out
 
     def rank(self, q: dict, versions: dict[int, list[Version]]) -> list[Scored]:
-        """People whose best version scores at or above the review threshold, best first."""
+        """People whose best version scores at or above the review threshold, best first.
+        A version at another postcode than the query's is also compared at each address the
+        person has had (`history_floor`: those that could reach the threshold there)."""
         flat = [v for vs in versions.values() for v in vs]
         weights = self.model_weights(q, [v.features for v in flat])
         best: dict[int, Scored] = {}
         floor = self.lower_weight - 1e-6
+        history_floor = floor - self.move_gain
+        places: dict[int, set] = {}
         for version, weight in zip(flat, weights, strict=True):
-            if weight < floor and not (q.get("unborn") or version.features.get("unborn")):
+            unborn = q.get("unborn") or version.features.get("unborn")
+            elsewhere = q.get("postcode") not in (None, version.features.get("postcode"))
+            if weight < floor and not unborn and not (elsewhere and weight >= history_floor):
                 continue  # the hard rules only lower a score, except the unborn rule
-            scored = self.in_full(q, version)
+            if elsewhere:
+                person = version.person_id
+                if person not in places:
+                    places[person] = places_of([v.features for v in versions[person]])
+                scored = self.in_full(q, version, places[person])
+            else:
+                scored = self.in_full(q, version)
             held = best.get(version.person_id)
             if scored is not None and (held is None or scored.probability > held.probability):
                 best[version.person_id] = scored
         return ranked(best)
 
-    def in_full(self, q: dict, version: Version) -> Scored | None:
-        """The version scored with the model and the hard rules (`score_pair`), if it reaches
-        the review threshold."""
-        full_weight, probability, breakdown = score_pair(q, version.features, self.params)
+    def in_full(self, q: dict, version: Version, places: set | None = None) -> Scored | None:
+        """The version scored with the model and the hard rules (`score_pair`; with the
+        person's `places`, at the best of their addresses: `best_at_any_address`), if it
+        reaches the review threshold."""
+        if places:
+            full_weight, probability, breakdown = best_at_any_address(
+                q, version.features, places, self.params
+            )
+        else:
+            full_weight, probability, breakdown = score_pair(q, version.features, self.params)
         if probability < self.lower:
             return None
         return Scored(version.person_id, probability, full_weight, breakdown, version)

@@ -64,6 +64,9 @@ class ImportJob(models.Model):
     linked_automatically = models.PositiveIntegerField(default=0)
     sent_to_review = models.PositiveIntegerField(default=0)
     new_people = models.PositiveIntegerField(default=0)
+    kept_unlinked = models.PositiveIntegerField(
+        default=0, help_text="Rows kept as source records that match nobody and have no date."
+    )
     row_errors = models.JSONField(default=list, blank=True)
     failure = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -87,6 +90,9 @@ class LinkStatus(models.TextChoices):
     REVIEWED = "reviewed", "Linked after review"
     NEW_PERSON = "new_person", "New person"
     MANUAL = "manual", "Linked by hand"
+    #: Kept as the agency sent it: it matched nobody, and it has too little to record a new
+    #: person from (no date of birth and no expected date).
+    UNLINKED = "unlinked", "Kept, not linked to a person"
 
 
 class SourceRecord(models.Model):
@@ -196,13 +202,24 @@ class MatchReview(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["-probability"]
+        ordering = ["-probability", "-match_weight"]
         constraints = [
             models.UniqueConstraint(fields=["record", "candidate"], name="one_review_per_pair")
         ]
 
     def __str__(self) -> str:
         return f"Review {self.record} vs person {self.candidate_id}"
+
+    @property
+    def reason(self) -> str:
+        """Why the pair is in the queue: the rule that held it from a link, or the model."""
+        from continuum.linkage.engine.rules import INITIAL_ONLY, NO_DATE_OF_BIRTH, NO_GIVEN_NAME
+
+        held = {NO_DATE_OF_BIRTH, INITIAL_ONLY, NO_GIVEN_NAME}
+        for item in self.breakdown or ():
+            if item.get("field") == "rule" and item.get("level_label") in held:
+                return str(item["level_label"]).capitalize()
+        return "The model's probability is between the review and link thresholds"
 
 
 class Merge(models.Model):

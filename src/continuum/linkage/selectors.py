@@ -128,7 +128,7 @@ def review_queue(user, *, status: str = "open", limit: int = 100) -> list[MatchR
     reviews = list(
         MatchReview.objects.filter(status__in=statuses)
         .select_related("record", "record__agency", "candidate")
-        .order_by("-probability", "pk")[:limit]
+        .order_by("-probability", "-match_weight", "pk")[:limit]  # held pairs: the weight
     )
     audit_record_many(
         actor=user,
@@ -155,7 +155,9 @@ def next_review(user) -> MatchReview | None:
     """The next possible match to review (not audited: the page it leads to is)."""
     require(can_review, user)
     return (
-        MatchReview.objects.filter(status=ReviewStatus.OPEN).order_by("-probability", "pk").first()
+        MatchReview.objects.filter(status=ReviewStatus.OPEN)
+        .order_by("-probability", "-match_weight", "pk")
+        .first()
     )
 
 

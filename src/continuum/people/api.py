@@ -215,6 +215,21 @@ def update_person(request, person_id: int, payload: PersonPatch):
     )
 
 
+class BirthIn(Schema):
+    date_of_birth: dt.date
+    given_name: str = ""
+    sex: str = ""
+
+
+@router.post(
+    "/people/{int:person_id}/birth", response=PersonOut, summary="Record an unborn child's birth"
+)
+def record_birth(request, person_id: int, payload: BirthIn):
+    """The unborn child becomes the child: the same person, with every record kept."""
+    person = selectors.person_for_edit(request.user, person_id)
+    return services.person_record_birth(actor=request.user, person=person, **payload.dict())
+
+
 @router.get("/households/{int:household_id}", response=HouseholdOut, summary="Read a household")
 def read_household(request, household_id: int):
     record = selectors.household_record(request.user, household_id)

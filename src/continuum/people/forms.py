@@ -208,3 +208,18 @@ class RelationshipForm(GovukForm):
         self.fields["other_person"].choices = [("", "Choose a person")] + [
             (str(p.pk), f"{p.display_name} ({p.date_of_birth or 'unborn'})") for p in candidates
         ]
+
+
+class BirthForm(GovukForm):
+    """Recording the birth of an unborn child."""
+
+    date_of_birth = GovukDateField(
+        label="Date of birth", error_messages={"required": "Enter the date of birth"}
+    )
+    given_name = forms.CharField(
+        label="Given name (optional)", required=False, max_length=100,
+        help_text="Leave blank if the baby has not been named yet",
+    )  # fmt: skip
+    sex = forms.ChoiceField(
+        label="Sex", choices=Sex.choices, widget=forms.RadioSelect, initial=Sex.UNKNOWN
+    )

@@ -752,3 +752,51 @@ def person_move_with_household(
             household=household if whole_household else None,
         )
     return address
+
+
+#: The earliest a baby can be born before the expected date, for a birth to be recorded.
+BIRTH_BEFORE_DUE = dt.timedelta(weeks=24)
+
+
+@transaction.atomic
+def person_record_birth(
+    *,
+    actor,
+    person: Person,
+    date_of_birth: dt.date,
+    given_name: str = "",
+    sex: str = "",
+    reason: str = "",
+) -> Person:
+    """The unborn child is born: the same person becomes a child with a date of birth.
+
+    Nothing is copied or re-pointed: every record, involvement, relationship, household
+    membership and agency source record of the unborn child stays theirs. The expected date
+    of delivery is kept (it says when the baby was due). A name given now is their legal name;
+    the sex, if given, replaces "Unknown" (which an unborn child must have).
+    """
+    current = Person.objects.select_for_update().get(pk=person.pk)
+    if current.kind != PersonKind.UNBORN:
+        raise ValidationError({"date_of_birth": "This child's birth is already recorded"})
+    if date_of_birth is None:
+        raise ValidationError({"date_of_birth": "Enter the date of birth"})
+    if date_of_birth > timezone.localdate():
+        raise ValidationError({"date_of_birth": "Date of birth must be today or in the past"})
+    due = current.expected_date_of_delivery
+    if due and date_of_birth < due - BIRTH_BEFORE_DUE:
+        raise ValidationError(
+            {"date_of_birth": "Date of birth must be no more than 24 weeks before the "
+             f"expected date of delivery ({due:%-d %B %Y})"}
+        )  # fmt: skip
+    data = {"kind": PersonKind.CHILD, "date_of_birth": date_of_birth}
+    if given_name.strip():
+        data["given_name"] = given_name.strip()
+    if sex:
+        data["sex"] = sex
+    return person_update(
+        actor=actor,
+        person=current,
+        expected_version=current.version,
+        data=data,
+        reason=reason or "Birth recorded",
+    )

@@ -19,6 +19,7 @@ from continuum.people import selectors, services
 from continuum.people.errors import ConflictError
 from continuum.people.forms import (
     AddMemberForm,
+    BirthForm,
     CorrectAddressForm,
     MoveForm,
     PersonForm,
@@ -332,3 +333,21 @@ def address_correct(request, person_id: int):
         "people/address_form.html",
         {"form": form, "person": person, "title": "Correct the address"},
     )
+
+
+@require_http_methods(["GET", "POST"])
+def person_record_birth(request, person_id: int):
+    """Record the birth of an unborn child: the same person becomes the child."""
+    person = selectors.person_for_edit(request.user, person_id)
+    if person.kind != PersonKind.UNBORN:
+        return redirect("people:detail", person_id=person.pk)
+    form = BirthForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_record_birth(actor=request.user, person=person, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_service_errors(form, exc)
+        else:
+            messages.success(request, "The birth has been recorded")
+            return redirect("people:detail", person_id=person.pk)
+    return render(request, "people/person_birth.html", {"form": form, "person": person})

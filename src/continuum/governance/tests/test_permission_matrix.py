@@ -7,6 +7,7 @@ project without a row here.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -46,6 +47,10 @@ EVERYONE = dict.fromkeys(PERSONAS, 200)
 DPO_ONLY = dict.fromkeys(PERSONAS, 404) | {"dpo": 200}
 
 
+def _unborn_again(family) -> None:
+    Person.objects.filter(pk=family.unborn.pk).update(kind="unborn", date_of_birth=None, sex="U")
+
+
 def _created(expected: dict[str, int]) -> dict[str, int]:
     return {p: 201 if s == 200 else s for p, s in expected.items()}
 
@@ -59,6 +64,12 @@ UI = {
     "people:relationship_add": (
         "get",
         lambda f: reverse("people:relationship_add", args=[f.mother.pk]),
+        None,
+        CHANGES,
+    ),
+    "people:record_birth": (
+        "get",
+        lambda f: reverse("people:record_birth", args=[f.unborn.pk]),
         None,
         CHANGES,
     ),
@@ -132,6 +143,14 @@ API = {
         lambda f: reverse("api:update_person", args=[f.mother.pk]),
         # the version read just before each call, so earlier personas' saves never conflict
         lambda f: {"version": Person.objects.get(pk=f.mother.pk).version, "known_as": "Kez"},
+        CHANGES,
+    ),
+    "api:record_birth": (
+        "post",
+        lambda f: reverse("api:record_birth", args=[f.unborn.pk]),
+        # the baby is unborn again before each call, so each persona records the same birth
+        lambda f: _unborn_again(f) or {"date_of_birth": str(f.unborn.expected_date_of_delivery
+                                                            - dt.timedelta(days=70))},
         CHANGES,
     ),
     "api:read_household": (

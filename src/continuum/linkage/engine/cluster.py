@@ -63,6 +63,7 @@ class ClusterStats:
 
     model_links_used: int = 0
     model_links_refused: int = 0
+    history_links: int = 0
     unborn_links: int = 0
     unborn_ambiguous: int = 0
 
@@ -215,6 +216,7 @@ def cluster_records(
     frame: pd.DataFrame,
     pairs: pd.DataFrame,
     config: LinkageConfig,
+    params: Mapping[str, Any] | None = None,
 ) -> tuple[pd.DataFrame, ClusterStats]:
     """Assign a ``person_id`` to every record of ``frame``.
 
@@ -227,6 +229,10 @@ def cluster_records(
     can conflict (:func:`_conflict_free`) becomes one person at once — exactly
     what the greedy merge would produce — and only the others go through the
     greedy, conflict-checked merge, strongest link first.
+
+    With the model's ``params``, the pairs left between the thresholds then get a
+    second look with every address each person has had and the households seen at
+    both addresses (``history.history_links``), linked through the same conflict check.
     """
     frame = frame.reset_index(drop=True)
     n = len(frame)
@@ -266,6 +272,13 @@ def cluster_records(
             root = cl.groups.find(uids[k])
             label[k] = roots.setdefault(root, base + len(roots))
 
+    if params is not None:
+        from .history import history_links
+
+        found = history_links(frame, pairs, label, params, config.threshold_upper)
+        if found:
+            label = _link_history(frame, label, found, config, stats)
+
     candidates = _unborn_candidates(frame)
     if candidates:
         label = _link_unborn(frame, label, candidates, config, stats)
@@ -295,6 +308,50 @@ def _feature_dicts(frame: pd.DataFrame, rows: np.ndarray) -> dict[str, dict[str,
     values = [frame[c].to_numpy(dtype=object)[rows] for c in cols]
     uid_at = cols.index("uid")
     return {vals[uid_at]: dict(zip(cols, vals, strict=True)) for vals in zip(*values, strict=True)}
+
+
+def _regroup(
+    frame: pd.DataFrame, label: np.ndarray, uids_involved: Iterable[str], config: LinkageConfig
+) -> tuple[_Clusterer, np.ndarray]:
+    """A clusterer holding the current groups of the records involved (and their groups'
+    other members), and the rows it holds."""
+    uids = frame["uid"].to_numpy(dtype=object)
+    uid_index = pd.Index(uids)
+    involved = uid_index.get_indexer(sorted(set(uids_involved)))
+    touched = np.isin(label, np.unique(label[involved]))
+    idx = np.flatnonzero(touched)
+    cl = _Clusterer(_feature_dicts(frame, idx), config)
+    by_label: dict[int, str] = {}
+    for k in idx:  # rebuild the existing groups among the touched records
+        first = by_label.setdefault(int(label[k]), uids[k])
+        if first != uids[k]:
+            cl.groups.union(cl.groups.find(first), cl.groups.find(uids[k]))
+    return cl, idx
+
+
+def _relabel(frame: pd.DataFrame, label: np.ndarray, cl: _Clusterer, idx: np.ndarray) -> np.ndarray:
+    uids = frame["uid"].to_numpy(dtype=object)
+    out = label.copy()
+    base = int(label.max()) + 1 if len(label) else 0
+    roots: dict[str, int] = {}
+    for k in idx:
+        out[k] = roots.setdefault(cl.groups.find(uids[k]), base + len(roots))
+    return out
+
+
+def _link_history(
+    frame: pd.DataFrame,
+    label: np.ndarray,
+    links: list[tuple[str, str, float, str]],
+    config: LinkageConfig,
+    stats: ClusterStats,
+) -> np.ndarray:
+    """Apply the second look's links (strongest first), each through the conflict check."""
+    cl, idx = _regroup(frame, label, (u for a, b, _w, _y in links for u in (a, b)), config)
+    for a, b, _weight, _why in links:
+        if cl.groups.find(a) != cl.groups.find(b) and cl.try_merge(a, b):
+            stats.history_links += 1
+    return _relabel(frame, label, cl, idx)
 
 
 def _link_unborn(

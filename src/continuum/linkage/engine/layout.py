@@ -7,10 +7,10 @@ Layout ``person-extract`` v1 — one row per record, a header row naming columns
 column                        required  content
 ============================  ========  =============================================
 record_id                     yes       the agency's own id, unique within the file
-given_name                    yes*      first name ("Baby"/blank allowed with an EDD)
+given_name                    yes*      first name, an initial, "Baby", or empty
 middle_names                  yes†      space-separated, may be empty
-family_name                   yes       surname; hyphenated names allowed
-date_of_birth                 yes*      yyyy-mm-dd or dd/mm/yyyy; empty if unborn
+family_name                   yes*      surname; hyphenated names allowed
+date_of_birth                 yes†      yyyy-mm-dd or dd/mm/yyyy; may be empty
 sex                           yes†      M, F, Male, Female, U, or empty
 postcode                      yes†      UK postcode, any spacing/case
 address_line1                 yes†      first line of the address
@@ -21,11 +21,18 @@ previous_family_names         no        earlier surnames, separated by ';'
 town                          no        town, city or locality of the address
 ============================  ========  =============================================
 
-\\* a record needs a date of birth or an expected date of delivery.
+\\* a record needs a name: a family name, or a given name that is more than a
+placeholder such as "Baby".
 † the column must be present; the value may be empty.
 
-Bad rows are reported (row number, field, reason) and left out; good rows are
-kept.  Row numbers count the header as row 1, as a spreadsheet shows them.
+Only a row with no record id or no name at all is refused.  Anything else a
+person could use is kept, with a warning where a value was not taken as given:
+a date of birth after today is taken as the expected date of delivery (health
+systems record an unborn baby that way); a date that cannot be read or is before
+1900 is left out; a malformed NHS number or UPN is kept but never compared.  A
+record without a date of birth is linked on the rest of its evidence (see
+``rules.needs_review``).  Row numbers count the header as row 1, as a
+spreadsheet shows them.
 """
 
 from __future__ import annotations
@@ -45,6 +52,7 @@ import pyarrow.csv as pa_csv
 from .normalise import (
     digits_only,
     factorize,
+    is_placeholder_given_name,
     is_valid_nhs_number,
     nhs_digits_and_validity,
     normalise_upn,
@@ -107,14 +115,35 @@ def _cell(value: Any) -> str | None:
     return text or None
 
 
+NO_NAME = "missing, and no given name either: a row needs a name"
+FUTURE_AS_EDD = "after today, taken as the expected date of delivery"
+FUTURE_DROPPED = "after today, left out (the row has an expected date of delivery)"
+_KEPT_WITHOUT = " (the row is kept without it)"
+
+
+def check_date(value: str | None, is_dob: bool, today: date) -> tuple[str | None, str | None]:
+    """(ISO date or None, problem or None) for a date cell.  A date of birth after today is
+    returned as it is (the caller takes it as an expected date); one before 1900 is a problem."""
+    if value is None:
+        return None, None
+    parsed = parse_date(value)
+    if parsed is None:
+        return None, f"not a date in yyyy-mm-dd or dd/mm/yyyy: {value!r}{_KEPT_WITHOUT}"
+    if is_dob and parsed < _MIN_DATE:
+        return None, f"out of range: {value!r}{_KEPT_WITHOUT}"
+    return parsed.isoformat(), None
+
+
 def validate_row(
     raw: dict[str, str | None], row_number: int, source: str = "", today: date | None = None
 ) -> tuple[dict[str, str | None] | None, list[RowError]]:
-    """Validate and normalise one row; return (row or None if rejected, errors).
+    """Validate and normalise one row; return (row or None if refused, errors).
 
-    Dates are rewritten as ISO.  Fatal problems (no id, no family name, no usable
-    date, bad date) reject the row; a malformed NHS number or UPN is reported but
-    the row is kept with that value blanked (it would never be compared anyway).
+    Dates are rewritten as ISO.  Only a row with no record id or no name at all is
+    refused.  Other problems are reported and the row kept: a date of birth after
+    today becomes the expected date of delivery (or is left out if the row has one);
+    a date that cannot be read, or before 1900, is left out; a malformed NHS number
+    or UPN is kept but never compared.
     """
     errors: list[RowError] = []
     row = {col: raw.get(col) for col in ALL_COLUMNS}
@@ -127,25 +156,22 @@ def validate_row(
     if not row["record_id"]:
         err("record_id", "missing")
         fatal = True
-    if not row["family_name"]:
-        err("family_name", "missing")
+    if not row["family_name"] and is_placeholder_given_name(row["given_name"]):
+        err("family_name", NO_NAME)
         fatal = True
     for col in ("date_of_birth", "expected_date_of_delivery"):
-        value = row[col]
-        if value is None:
-            continue
-        parsed = parse_date(value)
-        if parsed is None:
-            err(col, f"not a date in yyyy-mm-dd or dd/mm/yyyy: {value!r}")
-            fatal = True
-        elif col == "date_of_birth" and not (_MIN_DATE <= parsed <= today):
-            err(col, f"out of range: {value!r}")
-            fatal = True
+        value, problem = check_date(row[col], col == "date_of_birth", today)
+        if problem:
+            err(col, problem)
+        row[col] = value
+    moved = row["date_of_birth"] is not None and row["date_of_birth"] > today.isoformat()
+    if moved:
+        if row["expected_date_of_delivery"] is None:
+            row["expected_date_of_delivery"] = row["date_of_birth"]
+            err("date_of_birth", f"{FUTURE_AS_EDD}: {row['date_of_birth']}")
         else:
-            row[col] = parsed.isoformat()
-    if not fatal and row["date_of_birth"] is None and row["expected_date_of_delivery"] is None:
-        err("date_of_birth", "missing (and no expected_date_of_delivery)")
-        fatal = True
+            err("date_of_birth", f"{FUTURE_DROPPED}: {row['date_of_birth']}")
+        row["date_of_birth"] = None
     sex = (row["sex"] or "").upper()
     if sex not in _SEX_VALUES:
         err("sex", f"unrecognised value {row['sex']!r}")
@@ -310,33 +336,32 @@ def read_extract_table(
             found.append((int(k), order, RowError(int(k) + 2, fieldname, text, source)))
 
     fatal = np.zeros(n, dtype=bool)
-    for order, col in ((0, "record_id"), (1, "family_name")):
-        bad = keep & ~present[col]
-        err(np.flatnonzero(bad), order, col, "missing")
-        fatal |= bad
-
-    def check_date(value: str | None, is_dob: bool) -> tuple[str | None, str | None]:
-        if value is None:
-            return None, None
-        parsed = parse_date(value)
-        if parsed is None:
-            return None, f"not a date in yyyy-mm-dd or dd/mm/yyyy: {value!r}"
-        if is_dob and not (_MIN_DATE <= parsed <= today):
-            return None, f"out of range: {value!r}"
-        return parsed.isoformat(), None
+    bad = keep & ~present["record_id"]
+    err(np.flatnonzero(bad), 0, "record_id", "missing")
+    fatal |= bad
+    placeholder = _distinct(cols["given_name"], is_placeholder_given_name).astype(bool)
+    bad = keep & ~present["family_name"] & placeholder
+    err(np.flatnonzero(bad), 1, "family_name", NO_NAME)
+    fatal |= bad
 
     for order, col in ((2, "date_of_birth"), (3, "expected_date_of_delivery")):
         is_dob = col == "date_of_birth"
-        checked = _distinct(cols[col], lambda v, d=is_dob: check_date(v, d))
+        checked = _distinct(cols[col], lambda v, d=is_dob: check_date(v, d, today))
         problem = np.array([c[1] is not None for c in checked], dtype=bool)
-        bad = keep & problem
-        err(np.flatnonzero(bad), order, col, lambda k, ch=checked: ch[k][1])
-        fatal |= bad
-        ok = present[col] & ~problem
-        cols[col][ok] = [c[0] for c in checked[ok]]
-    no_date = keep & ~fatal & ~present["date_of_birth"] & ~present["expected_date_of_delivery"]
-    err(np.flatnonzero(no_date), 4, "date_of_birth", "missing (and no expected_date_of_delivery)")
-    fatal |= no_date
+        err(np.flatnonzero(keep & problem), order, col, lambda k, ch=checked: ch[k][1])
+        cols[col] = np.array([c[0] for c in checked] or [], dtype=object)
+    present["expected_date_of_delivery"] = ~pd.isna(cols["expected_date_of_delivery"])
+    future = ~pd.isna(cols["date_of_birth"]) & (
+        pd.Series(cols["date_of_birth"], dtype=object).fillna("").to_numpy(dtype=object)
+        > today.isoformat()
+    )
+    as_edd = future & ~present["expected_date_of_delivery"]
+    dob = cols["date_of_birth"]
+    err(np.flatnonzero(keep & as_edd), 4, "date_of_birth", lambda k: f"{FUTURE_AS_EDD}: {dob[k]}")
+    err(np.flatnonzero(keep & future & ~as_edd), 4, "date_of_birth",
+        lambda k: f"{FUTURE_DROPPED}: {dob[k]}")  # fmt: skip
+    cols["expected_date_of_delivery"][as_edd] = dob[as_edd]
+    cols["date_of_birth"] = np.where(future, None, dob)
     sex = cols["sex"]
     sex_bad = ~_distinct(sex, lambda v: (v or "").upper() in _SEX_VALUES).astype(bool)
     err(np.flatnonzero(keep & sex_bad), 5, "sex", lambda k: f"unrecognised value {sex[k]!r}")

@@ -31,11 +31,16 @@ import pyarrow as pa
 from .comparisons import Comparison, build_comparisons
 from .normalise import FEATURE_COLUMNS, FeatureOptions, prepare_columns
 
-ENGINE_VERSION = "1.1.0"
+ENGINE_VERSION = "1.2.0"
 PARAMS_FORMAT = "continuum-linkage-model"
 
 LIST_FEATURES = frozenset({"given_canon", "middle", "family_parts"})
 INT_FEATURES = frozenset({"dob_y", "dob_m", "dob_d"})
+
+#: In a blocking rule: "one of the two records has no date of birth" (not an equality).
+NO_DOB = "dob:missing"
+#: In a blocking rule: the given and family names' sounds swapped between the two records.
+SWAPPED_NAMES = "names:swapped"
 
 #: Candidate-generation rules (each a tuple of columns that must be equal).
 #: Chosen for recall at a bounded number of pairs: on the 1,000,000-record
@@ -53,6 +58,11 @@ DEFAULT_BLOCKING_RULES: tuple[tuple[str, ...], ...] = (
     ("given_ph1", "family_ph1", "pc_district"),
     ("postcode", "family_ph1"),
     ("address", "given_ph1"),
+    # A record without a date of birth (often a police record of an adult) may hold an old
+    # address: it meets the records of the same given and family name anywhere.
+    ("given", "family", NO_DOB),
+    # Given and family names swapped (and often an old address too).
+    (SWAPPED_NAMES,),
 )
 #: EM training rules.  Neither admits twins (who share surname, DOB and address
 #: but differ in given name and NHS number): blocking on DOB alone would let EM
@@ -81,6 +91,9 @@ class LinkageConfig:
     names are clearly different (twins) unless their identifiers agree.
     ``unborn_window_days``: an unborn record links to a born child whose DOB is
     within this many days of the expected date of delivery.
+    ``review_only_rule``: a pair whose evidence is too weak to link on (no date of birth,
+    an initial or no given name, and no agreeing identifier: ``rules.review_only``) goes to
+    review at most (off for Febrl, whose corrupted fields are not agency practice).
     ``unique_per_source``: a person has at most one record per source (true for
     Febrl 4; false for real agency extracts, which contain duplicates).
     ``link_only``: ignore pairs within the same source.
@@ -115,6 +128,7 @@ class LinkageConfig:
     given_name_hard_rule: bool = True
     dob_hard_rule: bool = True
     unborn_window_days: int = 28
+    review_only_rule: bool = True
     unique_per_source: bool = False
     link_only: bool = False
 
@@ -208,7 +222,20 @@ def to_arrow(frame: pd.DataFrame) -> pa.Table:
 
 
 def _rule_sql(cols: Sequence[str]) -> str:
-    return " AND ".join(f'l."{c}" = r."{c}"' for c in cols)
+    special = {
+        NO_DOB: '(l."dob" IS NULL OR r."dob" IS NULL)',
+        SWAPPED_NAMES: 'l."given_ph1" = r."family_ph1" AND l."family_ph1" = r."given_ph1"',
+    }
+    return " AND ".join(special.get(c, f'l."{c}" = r."{c}"') for c in cols)
+
+
+#: The comparisons of where a person lives, and the least Bayes factor a disagreement in
+#: one of them may have: people move, and an agency holds whichever address it last heard
+#: of, so a different postcode is weak evidence against, not strong (EM on an area's data
+#: learns how rare a move is among its *linked* pairs, which are mostly the pairs that did
+#: not move).
+ADDRESS_COMPARISONS = frozenset({"postcode", "address_line1", "town"})
+MOVE_BAYES_FACTOR_FLOOR = 0.5
 
 
 def splink_settings(config: LinkageConfig) -> dict[str, Any]:
@@ -319,7 +346,8 @@ def regularise(settings: dict[str, Any], m_floor: float, u_floor: float) -> dict
     postcode sector" when movers in the data never move locally); that would
     make the level an absolute veto.  m is floored at ``m_floor``; an
     unobserved u becomes ``u_floor`` (one over the number of pairs sampled);
-    a level observed in neither gets Bayes factor 1.
+    a level observed in neither gets Bayes factor 1.  No level of an address
+    comparison has a Bayes factor below :data:`MOVE_BAYES_FACTOR_FLOOR`.
     """
     out = json.loads(json.dumps(settings))
     for comp in out["comparisons"]:
@@ -336,6 +364,12 @@ def regularise(settings: dict[str, Any], m_floor: float, u_floor: float) -> dict
                 u = u_floor
             lvl["m_probability"] = max(m, m_floor)
             lvl["u_probability"] = max(u, 1e-12)
+        if comp.get("output_column_name") in ADDRESS_COMPARISONS:
+            for lvl in comp["comparison_levels"]:
+                if lvl.get("is_null_level"):
+                    continue
+                floor = lvl["u_probability"] * MOVE_BAYES_FACTOR_FLOOR
+                lvl["m_probability"] = max(lvl["m_probability"], floor)
     return out
 
 

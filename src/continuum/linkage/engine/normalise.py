@@ -269,10 +269,17 @@ class FeatureOptions:
     ``identifier_check``: ``"nhs"`` keeps only modulus-11-valid NHS numbers;
     ``"none"`` keeps any non-empty identifier (e.g. Febrl's ``soc_sec_id``).
     ``postcode_style``: ``"uk"`` or ``"generic"`` (see :func:`normalise_postcode`).
+    ``today``: see :func:`prepare_record` (a date of birth after it is an expected date).
     """
 
     identifier_check: str = "nhs"
     postcode_style: str = "uk"
+    #: A date of birth after this day is an expected date of delivery (health systems
+    #: record an unborn baby that way); None: today.
+    today: date | None = None
+
+    def today_iso(self) -> str:
+        return (self.today or date.today()).isoformat()
 
 
 def _identifier(value: Any, check: str) -> str | None:
@@ -340,11 +347,14 @@ def prepare_record(
     """Derive the comparison features of one person-extract record.
 
     Lists (``given_canon``, ``middle``, ``family_parts``) are sorted lists of
-    strings or None, so they serialise identically for DuckDB and JSON.
+    strings or None, so they serialise identically for DuckDB and JSON.  A date of
+    birth after ``options.today`` is taken as the expected date of delivery, and a
+    record with an expected date and no date of birth is unborn, whatever its given
+    name ("Baby", blank, or the name the parents chose).
     :func:`prepare_columns` derives the same features for a whole table.
     """
     opts = options or FeatureOptions()
-    given, given_rest, placeholder = given_name_parts(_text(record, "given_name"))
+    given, given_rest, _placeholder = given_name_parts(_text(record, "given_name"))
     middle = set(given_rest)
     middle.update(name_tokens(_text(record, "middle_names")))
     family, parts, f_ph1, f_ph2 = family_name_features(
@@ -353,6 +363,8 @@ def prepare_record(
     canon, g_ph1, g_ph2 = given_name_features(given)
     dob = parse_date(_text(record, "date_of_birth"))
     edd = parse_date(_text(record, "expected_date_of_delivery"))
+    if dob is not None and dob.isoformat() > opts.today_iso():
+        dob, edd = None, edd or dob  # a future date of birth is the expected date
     pc = normalise_postcode(_text(record, "postcode"), opts.postcode_style)
 
     return {
@@ -378,7 +390,7 @@ def prepare_record(
         "nhs": _identifier(_raw(record, "nhs_number"), opts.identifier_check),
         "upn": normalise_upn(_text(record, "upn")),
         "edd": edd.isoformat() if edd else None,
-        "unborn": bool(placeholder and dob is None and edd is not None),
+        "unborn": bool(dob is None and edd is not None),
     }
 
 
@@ -470,7 +482,7 @@ def prepare_columns(
             return np.full(n, None, dtype=object)
         return _distinct_map(table[name].to_numpy(dtype=object), _clean_cell)
 
-    given, given_rest, placeholder = _distinct_map(col("given_name"), given_name_parts, 3)
+    given, given_rest, _placeholder = _distinct_map(col("given_name"), given_name_parts, 3)
     middle_tokens = _distinct_map(col("middle_names"), lambda v: tuple(name_tokens(v)))
     middle = np.empty(n, dtype=object)
     middle[:] = [
@@ -493,8 +505,15 @@ def prepare_columns(
         d = parse_date(value)
         return (d.isoformat(), d.year, d.month, d.day) if d else (None, None, None, None)
 
-    dob, dob_y, dob_m, dob_d = _distinct_map(col("date_of_birth"), date_parts, 4)
+    today = opts.today_iso()
+
+    def birth_parts(value: Any) -> tuple[Any, ...]:
+        parts = date_parts(value)
+        return (None, None, None, None, parts[0]) if (parts[0] or "") > today else (*parts, None)
+
+    dob, dob_y, dob_m, dob_d, future = _distinct_map(col("date_of_birth"), birth_parts, 5)
     edd = _distinct_map(col("expected_date_of_delivery"), lambda v: date_parts(v)[0])
+    edd = np.where(pd.isna(pd.Series(edd, dtype=object)).to_numpy(), future, edd)
 
     def postcode(value: Any) -> tuple[str | None, str | None, str | None]:
         pc = normalise_postcode(value, opts.postcode_style)
@@ -508,8 +527,7 @@ def prepare_columns(
         else col("nhs_number")
     )
     unborn = (
-        placeholder.astype(bool)
-        & pd.isna(pd.Series(dob, dtype=object)).to_numpy()
+        pd.isna(pd.Series(dob, dtype=object)).to_numpy()
         & pd.notna(pd.Series(edd, dtype=object)).to_numpy()
     )
     return {

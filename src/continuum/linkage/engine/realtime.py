@@ -17,8 +17,15 @@ from functools import cache
 from typing import Any, TypedDict
 
 from .comparisons import Comparison, build_comparisons
-from .normalise import FEATURE_COLUMNS, FeatureOptions, prepare_record
-from .rules import hard_conflict, unborn_links_to
+from .normalise import (
+    FEATURE_COLUMNS,
+    FeatureOptions,
+    clean_text,
+    normalise_address,
+    normalise_postcode,
+    prepare_record,
+)
+from .rules import hard_conflict, review_only, unborn_links_to, worth_review
 
 Params = Mapping[str, Any]
 
@@ -73,10 +80,70 @@ def comparisons_for(params: Params) -> list[Comparison]:
 
 
 def prepare(record: Mapping[str, Any], params: Params | None = None) -> dict[str, Any]:
-    """Prepared features for a raw record (pass-through if already prepared)."""
+    """Prepared features for a raw record (pass-through if already prepared).
+
+    A record may carry ``previous_addresses``, the person's earlier addresses as
+    ``[[postcode, line 1, town], …]`` (the app's address history): they become the feature
+    ``history``, the same address fields as the record's own, one list per address, which
+    :func:`best_at_any_address` compares a query with.
+    """
     if "given_canon" in record and "family_parts" in record:
         return dict(record)
-    return prepare_record(record, _options(params or {}))
+    options = _options(params or {})
+    features = prepare_record(record, options)
+    previous = record.get("previous_addresses")
+    if previous:
+        features["history"] = sorted(
+            place
+            for postcode, line1, town in previous
+            if (place := _place(postcode, line1, town, options))[0] is not None
+        )
+    return features
+
+
+def _place(postcode: Any, line1: Any, town: Any, options: FeatureOptions) -> list[Any]:
+    pc = normalise_postcode(postcode, options.postcode_style)
+    return [pc.full, pc.sector, pc.district, normalise_address(line1), clean_text(town) or None]
+
+
+#: The address fields of a prepared record, in the order of a ``history`` entry.
+ADDRESS_FIELDS = ("postcode", "pc_sector", "pc_district", "address", "town")
+
+
+def places_of(versions: list[Mapping[str, Any]]) -> set[tuple[Any, ...]]:
+    """Every address a person has had: each version's own and its ``history``."""
+    out: set[tuple[Any, ...]] = set()
+    for f in versions:
+        if f.get("postcode") is not None:
+            out.add(tuple(f.get(name) for name in ADDRESS_FIELDS))
+        out.update(tuple(h) for h in f.get("history") or ())
+    return out
+
+
+def best_at_any_address(
+    query: Mapping[str, Any],
+    version: Mapping[str, Any],
+    places: set[tuple[Any, ...]],
+    params: Params,
+) -> tuple[float, float, list[FieldScore]]:
+    """:func:`score_pair` of the query with the version, and with the version at each other
+    address of the person who shares the query's postcode (people move; an agency may hold an
+    old address): the best, with a ``"rule"`` entry ``"address history"`` when a former
+    address gave it."""
+    best = score_pair(query, version, params)
+    postcode = query.get("postcode")
+    if postcode is None or postcode == version.get("postcode"):
+        return best
+    for place in places:
+        if place[0] != postcode:
+            continue
+        moved = {**version, **dict(zip(ADDRESS_FIELDS, place, strict=True))}
+        scored = score_pair(query, moved, params)
+        if scored[1] > best[1]:
+            note = FieldScore(field="rule", level_label="address history", level_index=-1,
+                              bayes_factor=1.0, weight=0.0)  # fmt: skip
+            best = (scored[0], scored[1], [*scored[2], note])
+    return best
 
 
 def _tf_adjustment(
@@ -111,8 +178,11 @@ def score_pair(
     numbers differ; clearly different given names, i.e. twins) gets weight -inf
     and probability 0; an unborn record whose EDD fits a born child's DOB gets at
     least ``unborn_link_probability`` (the caller must still check that only one
-    born child fits, as the batch clusterer does).  Each rule that fires is
-    appended to the breakdown as field ``"rule"``.
+    born child fits, as the batch clusterer does); a pair whose evidence is too weak
+    to link on (``rules.review_only``: no date of birth, an initial or no given name,
+    and no identifier that agrees) keeps its weight but its probability is held below
+    the upper threshold (:func:`review_cap`).  Each rule that fires is appended to the
+    breakdown as field ``"rule"``.
     """
     a = prepare(record_a, params)
     b = prepare(record_b, params)
@@ -151,6 +221,14 @@ def score_pair(
                 )
             )
             return float("-inf"), 0.0, breakdown
+        weak = review_only(a, b) if cfg.get("review_only_rule", True) else None
+        if weak:
+            cap = review_cap(params, review=worth_review(a, b, weak))
+            probability = min(probability, cap)
+            breakdown.append(
+                FieldScore(field="rule", level_label=weak, level_index=-1, bayes_factor=1.0,
+                           weight=0.0)
+            )  # fmt: skip
         window = int(cfg.get("unborn_window_days", 28))
         if unborn_links_to(a, b, window) or unborn_links_to(b, a, window):
             floor = float(params.get("unborn_link_probability", 0.995))
@@ -167,6 +245,16 @@ def score_pair(
                 )
             )
     return weight, probability, breakdown
+
+
+def review_cap(params: Params, *, review: bool = True) -> float:
+    """The highest probability a pair whose evidence is too weak to link
+    (:func:`rules.review_only`) may have: just below the upper threshold, so it goes
+    to review when the model rates it that high, and never links; just below the lower
+    threshold when it is not worth a review either (``rules.worth_review``)."""
+    thresholds = params.get("thresholds", {})
+    bound = float(thresholds.get("upper", 0.99) if review else thresholds.get("lower", 0.8))
+    return math.nextafter(bound, 0.0)
 
 
 def _probability(weight: float) -> float:

@@ -149,7 +149,61 @@ def given_names_clearly_different(a: Features, b: Features) -> bool:
         if x.get("given") in fam_y and given_name_level(_swapped(x), y) != GIVEN_CLEARLY_DIFFERENT:
             return False
     ga, gb = a.get("given"), b.get("given")
+    if ga and gb and (_initial_of(ga, gb) or _initial_of(gb, ga)):
+        return False  # an initial could be either name: never linked on it, but not a conflict
     return not (ga and gb and (_near_variant(ga, b) or _near_variant(gb, a)))
+
+
+def _initial_of(initial: str, name: str) -> bool:
+    return len(initial) == 1 and name[:1] == initial
+
+
+#: The reasons a pair may go to review but is never linked automatically.
+NO_DATE_OF_BIRTH = "no date of birth: not linked on name and address alone"
+INITIAL_ONLY = "a given name is an initial: not linked on it alone"
+NO_GIVEN_NAME = "no given name: not linked on family name and address alone"
+
+
+#: Given-name levels close enough for a pair without a date of birth to be worth a review.
+CLOSE_GIVEN_LEVELS = frozenset({
+    "exact", "nickname/diminutive", "jaro-winkler >= 0.92", "phonetic",
+    "swapped with family name", "swapped with family name, with a typo", "known by middle name",
+})  # fmt: skip
+
+
+def worth_review(a: Features, b: Features, reason: str) -> bool:
+    """Whether a pair held at review (:func:`review_only`) is worth a reviewer's time: without
+    a date of birth, only when the given names are the same name, a diminutive, or close (a
+    mother and daughter of one family and address differ only in given name and age)."""
+    if reason != NO_DATE_OF_BIRTH:
+        return True
+    if not a.get("given") or not b.get("given"):
+        return True  # the family name and address are all there is to go on
+    return given_name_level(a, b) in CLOSE_GIVEN_LEVELS
+
+
+def review_only(a: Features, b: Features) -> str | None:
+    """Why the evidence of a pair is too weak to link it automatically, or None.
+
+    A record with no date of birth, a given name that is only an initial, or no given
+    name is linked automatically only when an identifier agrees (a valid NHS number
+    or UPN); otherwise the pair goes to review at most, however well names and
+    address agree (two people of one family at one address share those).  Unborn
+    records are linked by the unborn rule, not here.
+    """
+    if a.get("unborn") or b.get("unborn"):
+        return None
+    for col in ("nhs", "upn"):
+        if a.get(col) is not None and a.get(col) == b.get(col):
+            return None
+    if not a.get("dob") or not b.get("dob"):
+        return NO_DATE_OF_BIRTH
+    ga, gb = a.get("given"), b.get("given")
+    if not ga or not gb:
+        return NO_GIVEN_NAME
+    if len(ga) == 1 or len(gb) == 1:
+        return INITIAL_ONLY
+    return None
 
 
 def hard_conflict(

@@ -33,6 +33,7 @@ from continuum.linkage.services.imports import (
     MAX_REVIEW_CANDIDATES,
     _link,
     _person_from_row,
+    can_make_person,
     default_mapping,
     import_create,
     import_create_checked,
@@ -90,8 +91,12 @@ def review_decide(*, actor, review: MatchReview, decision: str, note: str = "") 
     elif decision == ReviewStatus.REJECTED:
         pending = record.reviews.filter(status__in=[ReviewStatus.OPEN, ReviewStatus.NOT_SURE])
         if not pending.exists() and record.person_id is None:
-            person = _person_from_row(actor=actor, agency=record.agency, row=record.data)
-            _link(record, person, LinkStatus.NEW_PERSON, actor)
+            if can_make_person(record.data):
+                person = _person_from_row(actor=actor, agency=record.agency, row=record.data)
+                _link(record, person, LinkStatus.NEW_PERSON, actor)
+            else:  # no date to record a person with: kept as the agency sent it
+                record.link_status = LinkStatus.UNLINKED
+                record.save(update_fields=["link_status"])
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,

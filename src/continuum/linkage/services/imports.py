@@ -28,7 +28,7 @@ from continuum.directory.models import CatchmentArea
 from continuum.linkage.access import require_import_for
 from continuum.linkage.engine.layout import ALL_COLUMNS, validate_row
 from continuum.linkage.engine.pairs import PairScorer
-from continuum.linkage.engine.realtime import prepare
+from continuum.linkage.engine.realtime import places_of, prepare
 from continuum.linkage.matching import (
     Scored,
     StoredFeatures,
@@ -117,9 +117,11 @@ def default_mapping(header: list[str]) -> dict[str, str]:
 
 def mapping_problems(mapping: dict[str, str], header: list[str]) -> dict[str, str]:
     problems = {}
-    for col in ("record_id", "family_name", "date_of_birth"):
-        if not mapping.get(col):
-            problems[col] = f"Choose the column that holds {col.replace('_', ' ')}"
+    if not mapping.get("record_id"):
+        problems["record_id"] = "Choose the column that holds record id"
+    if not mapping.get("family_name") and not mapping.get("given_name"):
+        # A row needs a name; a date of birth helps but a row without one is still kept.
+        problems["family_name"] = "Choose the column that holds family name (or given name)"
     for col, source in mapping.items():
         if source and source not in header:
             problems[col] = f"There is no column called {source!r} in the file"
@@ -207,6 +209,13 @@ def import_set_mapping(*, actor, job: ImportJob, mapping: dict[str, str]) -> Imp
     job.column_mapping = {k: v for k, v in mapping.items() if v}
     job.save(update_fields=["column_mapping"])
     return job
+
+
+def can_make_person(row: dict) -> bool:
+    """Whether an agency row holds enough to record a new person from: a date of birth, or an
+    expected date of delivery (an unborn child). A row without either that matches nobody is
+    kept as a source record, not linked (`LinkStatus.UNLINKED`)."""
+    return bool(row.get("date_of_birth") or row.get("expected_date_of_delivery"))
 
 
 def _person_kind(row: dict) -> str:
@@ -453,13 +462,33 @@ def _score_stored(rows: list[_Row], chunk: _Chunk, params: dict, pairs: PairScor
                            np.array(left_index), np.array(right_index))  # fmt: skip
     scorer = scorer_for(params)
     floor = scorer.lower_weight - 1e-6
-    worth = np.flatnonzero((scored.weights >= floor) | scored.unborn)
+    # A version at another postcode may reach the threshold at another of its person's
+    # addresses (`Scorer.rank`): those within reach are scored at each of them.
+    left_postcode = np.array([r.features.get("postcode") for r in rows], dtype=object)
+    right_postcode = np.array([v.postcode for v in right] or [], dtype=object)
+    elsewhere = np.zeros(len(left_index), dtype=bool)
+    if len(left_index):
+        lp, rp = left_postcode[np.array(left_index)], right_postcode[np.array(right_index)]
+        elsewhere = np.array([a is not None and a != b for a, b in zip(lp, rp, strict=True)])
+    reach = elsewhere & (scored.weights >= floor - scorer.move_gain)
+    worth = np.flatnonzero((scored.weights >= floor) | scored.unborn | reach)
     parsed: dict[int, Version] = {}
+    places: dict[int, set] = {}
+
+    def version_at(j: int) -> Version:
+        return parsed.get(j) or parsed.setdefault(j, right[j].version())
+
+    def places_for(pid: int) -> set:
+        if pid not in places:
+            places[pid] = places_of([version_at(j).features for j in indices[pid]])
+        return places[pid]
+
     best: list[dict[int, Scored]] = [{} for _ in rows]
     for n in worth:  # in pair order: each row's versions own record first, as `Scorer.rank`
         i, j = left_index[n], right_index[n]
-        version = parsed.get(j) or parsed.setdefault(j, right[j].version())
-        result = scorer.in_full(rows[i].features, version)
+        version = version_at(j)
+        history = places_for(version.person_id) if elsewhere[n] else None
+        result = scorer.in_full(rows[i].features, version, history)
         held = best[i].get(version.person_id)
         if result is not None and (held is None or result.probability > held.probability):
             best[i][version.person_id] = result
@@ -504,6 +533,9 @@ def _decide(rows: list[_Row], chunk: _Chunk, carried: _Carried, params: dict, up
         elif best_match is not None:
             row.outcome = "review"
             continue
+        elif not can_make_person(row.data):
+            row.outcome = "unlinked"  # kept as a source record; matched again when read
+            continue
         else:
             row.outcome, row.person_ref = "new", -(index + 1)
         local.setdefault(row.person_ref, []).append(Version(row.person_ref, None, row.features))
@@ -542,7 +574,7 @@ def _write(job: ImportJob, rows: list[_Row], params: dict) -> None:
                 row.error = "The records it may match earlier in this file were rejected"
     kept = [r for r in rows if not r.error]
     status = {"linked": LinkStatus.AUTOMATIC, "review": LinkStatus.REVIEW,
-              "new": LinkStatus.NEW_PERSON}  # fmt: skip
+              "new": LinkStatus.NEW_PERSON, "unlinked": LinkStatus.UNLINKED}  # fmt: skip
     now = timezone.now()
     records = [
         SourceRecord(
@@ -550,7 +582,9 @@ def _write(job: ImportJob, rows: list[_Row], params: dict) -> None:
             person_id=real(r.person_ref) if r.person_ref is not None else None,
             link_status=status[r.outcome],
             match_probability=(
-                r.candidates[0].probability if r.outcome != "new" and r.candidates else None
+                r.candidates[0].probability
+                if r.outcome in ("linked", "review") and r.candidates
+                else None
             ),
             model_version=str(params.get("model_version", "")),
             first_seen_at=now, updated_at=now,
@@ -689,6 +723,7 @@ _COUNTERS = {
     "linked": "linked_automatically",
     "review": "sent_to_review",
     "new": "new_people",
+    "unlinked": "kept_unlinked",
 }
 
 
@@ -748,7 +783,10 @@ def import_run(
                     attr = _COUNTERS[outcome]
                     setattr(job, attr, getattr(job, attr) + number)
                     fields.append(attr)
-                job.created_records = job.linked_automatically + job.sent_to_review + job.new_people
+                job.created_records = (
+                    job.linked_automatically + job.sent_to_review + job.new_people
+                    + job.kept_unlinked
+                )  # fmt: skip
                 job.save(update_fields=[*fields, "created_records"])
             if ahead.enabled:
                 carried = _Carried.from_rows([row for rows in chunk.passes for row in rows])
@@ -778,6 +816,7 @@ def import_run(
                 for k in (
                     "rows_done",
                     "new_people",
+                    "kept_unlinked",
                     "linked_automatically",
                     "sent_to_review",
                     "updated_records",

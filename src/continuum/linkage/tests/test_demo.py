@@ -30,7 +30,9 @@ def test_demo_extracts_fill_the_review_queue_and_a_manager_merges_duplicates(onl
     ).distinct()
     assert open_reviews.count() >= 3
     merges = list(Merge.objects.select_related("kept", "merged", "performed_by"))
-    assert len(merges) == 2
+    # up to two: the imports now send an initial and an old address to review rather than
+    # making a new person, so fewer duplicates are left for the manager (issue 12)
+    assert 1 <= len(merges) <= 2
     for merge in merges:
         assert merge.merged.merged_into_id == merge.kept.pk
         assert merge.performed_by.role == "team_manager"

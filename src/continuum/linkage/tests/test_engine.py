@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import math
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -312,7 +313,9 @@ def test_table_preparation_matches_record_preparation(dataset: synthetic.Dataset
 # -- layout reader ------------------------------------------------------------
 
 
-def _read_row_by_row(path: Path) -> tuple[list[dict[str, Any]], list[str]]:
+def _read_row_by_row(
+    path: Path, today: date | None = None
+) -> tuple[list[dict[str, Any]], list[str]]:
     """The reader's rules applied one row at a time with ``validate_row``."""
     from continuum.linkage.engine.layout import ALL_COLUMNS, _cell, validate_row
 
@@ -324,7 +327,7 @@ def _read_row_by_row(path: Path) -> tuple[list[dict[str, Any]], list[str]]:
         if not any(_cell(v) for v in values):
             continue
         raw = {c: _cell(values[i]) if i < len(values) else None for c, i in index.items()}
-        row, errs = validate_row(raw, offset + 2, path.stem)
+        row, errs = validate_row(raw, offset + 2, path.stem, today=today)
         errors.extend(str(e) for e in errs)
         if row is None:
             continue
@@ -400,15 +403,53 @@ def test_reader_reports_bad_rows(tmp_path: Path) -> None:
         rec(record_id="3", family_name=""),
         rec(record_id="4", nhs_number=INVALID_NHS),
         rec(record_id="1"),
+        rec(record_id="5", family_name="", given_name="Baby"),
+        rec(record_id="", family_name="Smith"),
     ]
     write_extract(path, rows)
     result = read_extract(path)
     assert result.source == "health"
-    assert [r["record_id"] for r in result.rows] == ["1", "4"]
+    # refused: no name at all (row 7), no record id (row 8), a repeated id (row 6)
+    assert [r["record_id"] for r in result.rows] == ["1", "2", "3", "4"]
+    assert result.rows[1]["date_of_birth"] is None  # kept without the unreadable date
+    assert result.rows[2]["given_name"] == "Elizabeth" and result.rows[2]["family_name"] is None
     problems = {(e.row, e.field) for e in result.errors}
-    assert {(3, "date_of_birth"), (4, "family_name"), (5, "nhs_number"), (6, "record_id")} <= (
-        problems
-    )
+    assert {(3, "date_of_birth"), (5, "nhs_number"), (6, "record_id"), (7, "family_name"),
+            (8, "record_id")} <= problems  # fmt: skip
+    assert (4, "family_name") not in problems
+
+
+def test_reader_keeps_rows_without_a_date_of_birth_and_takes_a_future_one_as_the_edd(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "police.csv"
+    rows = [
+        rec(record_id="1", date_of_birth=""),
+        rec(record_id="2", given_name="Baby", date_of_birth="2031-05-01"),
+        rec(record_id="3", given_name="J"),
+        rec(record_id="4", given_name="", date_of_birth=""),
+        rec(
+            record_id="5",
+            given_name="Baby",
+            date_of_birth="2031-05-01",
+            expected_date_of_delivery="2031-05-03",
+        ),
+    ]
+    write_extract(path, rows)
+    result = read_extract(path, today=date(2030, 1, 1))
+    assert [r["record_id"] for r in result.rows] == ["1", "2", "3", "4", "5"]
+    assert result.rows[1]["date_of_birth"] is None
+    assert result.rows[1]["expected_date_of_delivery"] == "2031-05-01"
+    assert result.rows[4]["expected_date_of_delivery"] == "2031-05-03"
+    warnings = [str(e) for e in result.errors]
+    assert warnings == [
+        "police: row 3, date_of_birth: after today, taken as the expected date of delivery: "
+        "2031-05-01",
+        "police: row 6, date_of_birth: after today, left out (the row has an expected date of "
+        "delivery): 2031-05-01",
+    ]
+    expected_rows, expected_errors = _read_row_by_row(path, today=date(2030, 1, 1))
+    assert result.rows == expected_rows and warnings == expected_errors
 
 
 def test_reader_xlsx(tmp_path: Path) -> None:
@@ -497,3 +538,155 @@ def test_cli_end_to_end(tmp_path: Path) -> None:
         pa = {person[k] for k in truth_groups.get(a, [])}
         pb = {person[k] for k in truth_groups.get(b, [])}
         assert not pa & pb
+
+
+# -- issue 12: rows the engine used to drop, people who move ----------------------------
+
+
+def test_a_police_row_without_a_date_of_birth_links_by_nhs_number_only(
+    params: dict[str, Any],
+) -> None:
+    from continuum.linkage.engine.realtime import classify
+    from continuum.linkage.engine.rules import NO_DATE_OF_BIRTH
+
+    health = rec(given_name="Kerry", nhs_number=VALID_NHS)
+    police = rec(given_name="KERRY", family_name="SMITH", date_of_birth="", nhs_number=VALID_NHS)
+    _, prob, _ = score_pair(health, police, params)
+    assert classify(prob, params) == "link"
+    # the same row without the NHS number: name and address alone go to review, never a link
+    weight, prob, bd = score_pair(health, {**police, "nhs_number": ""}, params)
+    assert classify(prob, params) == "review"
+    assert prob < params["thresholds"]["upper"] < 2.0 ** weight / (1 + 2.0 ** weight)
+    assert bd[-1] == {**bd[-1], "field": "rule", "level_label": NO_DATE_OF_BIRTH}
+    # a mother and daughter of one family and address, no date of birth, names alike but not
+    # the same name: not even a review
+    jade, jane = rec(given_name="Jade"), rec(given_name="Jane", date_of_birth="")
+    assert levels(jade, jane, params)["given_name"] == "jaro-winkler >= 0.80"
+    _, prob, _ = score_pair(jade, jane, params)
+    assert classify(prob, params) == "no_link"
+
+
+def test_an_initial_or_a_family_name_only_goes_to_review_not_a_link(
+    params: dict[str, Any],
+) -> None:
+    from continuum.linkage.engine.realtime import classify
+
+    for other in (rec(given_name="E"), rec(given_name="")):
+        _, prob, _ = score_pair(rec(), other, params)
+        assert classify(prob, params) == "review"
+    # an initial that fits neither twin's name is a conflict, as before
+    _, prob, _ = score_pair(rec(given_name="Olivia"), rec(given_name="A"), params)
+    assert prob == 0.0
+    # with the NHS number, the initial links
+    _, prob, _ = score_pair(rec(nhs_number=VALID_NHS), rec(given_name="E", nhs_number=VALID_NHS),
+                            params)  # fmt: skip
+    assert classify(prob, params) == "link"
+
+
+def test_a_future_date_of_birth_is_the_expected_date_of_delivery() -> None:
+    from continuum.linkage.engine.normalise import FeatureOptions
+
+    options = FeatureOptions(today=date(2030, 6, 1))
+    row = rec(record_id="u1", given_name="Baby", date_of_birth="2030-09-01")
+    features = prepare_record(row, options)
+    assert features["dob"] is None and features["edd"] == "2030-09-01" and features["unborn"]
+    frame = prepare_frame([{**row, "source": "health"}], options)
+    assert frame.loc[0, "dob"] is None and frame.loc[0, "edd"] == "2030-09-01"
+    assert bool(frame.loc[0, "unborn"])
+    # a named unborn baby (the parents chose the name) is unborn too
+    assert prepare_record(rec(given_name="Ava", date_of_birth="2030-09-01"), options)["unborn"]
+    # a date of birth before `today` stays a date of birth
+    assert prepare_record(rec(), options)["dob"] == "2015-03-04"
+
+
+def test_a_different_postcode_is_weak_evidence_against(params: dict[str, Any]) -> None:
+    moved = rec(postcode="ZZ9 9ZZ", address_line1="3 New Road")
+    _, _, bd = score_pair(rec(), moved, params, apply_rules=False)
+    against = {b["field"]: b["weight"] for b in bd}
+    assert against["postcode"] >= -1.0 and against["address_line1"] >= -1.0
+    # the same name and date of birth at a new address still links
+    _, prob, _ = score_pair(rec(), moved, params)
+    assert prob >= params["thresholds"]["upper"]
+
+
+def test_a_mover_links_by_address_history(params: dict[str, Any]) -> None:
+    from continuum.linkage.engine.history import ADDRESS_FIELDS, best_over_history
+
+    # a step-father's surname, day and month transposed, and an old address
+    old = prepare_record(rec(given_name="Liz", family_name="Jones", date_of_birth="2015-04-03"))
+    new = prepare_record(rec(postcode="ZZ9 9ZZ", address_line1="3 New Road"))
+    direct, prob, _ = score_pair(old, new, params)
+    assert prob < params["thresholds"]["upper"]
+    history_of_new = {tuple(old[f] for f in ADDRESS_FIELDS)}  # the person lived at the old one
+    weight, _bd, moved = best_over_history(old, new, set(), history_of_new, params)
+    assert moved and weight > direct
+    assert 2.0**weight / (1 + 2.0**weight) >= params["thresholds"]["upper"]
+
+
+def _cluster(records: list[dict[str, Any]], scored: list[tuple[str, str, float]],
+             params: dict[str, Any]) -> dict[str, str]:  # fmt: skip
+    import pandas as pd
+
+    from continuum.linkage.engine.batch import hold_weak_pairs
+    from continuum.linkage.engine.cluster import cluster_records
+
+    config = LinkageConfig()
+    frame = prepare_frame(records)
+    pairs = pd.DataFrame(
+        [{"uid_l": a, "uid_r": b, "match_probability": p,
+          "match_weight": math.log2(p / (1 - p))} for a, b, p in scored]
+    )  # fmt: skip
+    clusters, _ = cluster_records(frame, hold_weak_pairs(frame, pairs, config), config, params)
+    return dict(zip(clusters["uid"], clusters["person_id"], strict=True))
+
+
+def test_a_household_that_moved_together_links_and_twins_still_never_do(
+    params: dict[str, Any],
+) -> None:
+    old = {"postcode": "NB1 2AB", "address_line1": "12 High Street"}
+    new = {"postcode": "ZZ9 9ZZ", "address_line1": "3 New Road"}
+    records = [
+        # the mother, known at both addresses (the health record is linked to the school's)
+        rec(record_id="m1", source="health", given_name="Kerry", date_of_birth="1990-01-02",
+            nhs_number=VALID_NHS, **new),
+        rec(record_id="m2", source="police", given_name="Kerry", date_of_birth="1990-01-02",
+            nhs_number=VALID_NHS, **old),
+        # her daughter: a step-father's surname at the old address, her own at the new one
+        rec(record_id="d1", source="police", family_name="Jones", **old),
+        rec(record_id="d2", source="health", given_name="Elizabeth", **new),
+        # the daughter's twin at the new address
+        rec(record_id="t1", source="health", given_name="Olivia", **new),
+    ]  # fmt: skip
+    person = _cluster(
+        records,
+        [("health:m1", "police:m2", 0.9999), ("police:d1", "health:d2", 0.5),
+         ("police:d1", "health:t1", 0.4)],
+        params,
+    )  # fmt: skip
+    assert person["health:m1"] == person["police:m2"]
+    assert person["police:d1"] == person["health:d2"]  # moved with her mother
+    assert person["health:t1"] != person["health:d2"]  # the twin stays apart
+    # without the mother seen at both addresses, the two records stay apart
+    alone = _cluster(records[2:], [("police:d1", "health:d2", 0.5)], params)
+    assert alone["police:d1"] != alone["health:d2"]
+
+
+def test_without_a_date_of_birth_a_relationship_is_needed_to_link_automatically(
+    params: dict[str, Any],
+) -> None:
+    records = [
+        rec(record_id="k1", source="health", given_name="Kerry", date_of_birth="1990-01-02",
+            nhs_number=VALID_NHS),
+        rec(record_id="j1", source="health", given_name="Jason", family_name="Cole",
+            date_of_birth="1988-05-06", sex="M"),
+        rec(record_id="j2", source="police", given_name="JASON", family_name="COLE",
+            date_of_birth="", sex="M"),
+    ]  # fmt: skip
+    scored = [("health:j1", "police:j2", 0.9999)]
+    alone = _cluster(records, scored, params)
+    assert alone["health:j1"] != alone["police:j2"]  # name and address alone: review
+    # the police also record Kerry at that address: both agencies know the household
+    records.append(rec(record_id="k2", source="police", given_name="Kerry",
+                       date_of_birth="1990-01-02", nhs_number=VALID_NHS))  # fmt: skip
+    together = _cluster(records, [*scored, ("health:k1", "police:k2", 0.9999)], params)
+    assert together["health:j1"] == together["police:j2"]

@@ -114,6 +114,33 @@ def test_match_api_names_only_people_the_user_may_see(
     assert hidden["known_elsewhere"] is True and "front door" in hidden["message"]
 
 
+def test_a_record_at_a_former_address_is_compared_with_the_address_history(family):
+    """Issue 12: people move; an agency may hold the address the person left."""
+    from continuum.linkage.services.features import features_refresh
+    from continuum.people.models import PersonAddress
+    from continuum.people.tests.factories import AddressFactory
+
+    query = _record(given_name="Kerry", family_name="Jones", date_of_birth="1996-06-14",
+                    postcode="NB7 1AA", line1="3 Old Road")  # fmt: skip
+
+    def mother_match():
+        return next((m for m in find_matches(query) if m.person == family.mother), None)
+
+    before = mother_match()
+    PersonAddress.objects.create(
+        person=family.mother,
+        address=AddressFactory(line1="3 Old Road", postcode="NB7 1AA"),
+        start_date=dt.date(2015, 1, 1),
+        end_date=dt.date(2019, 12, 31),
+    )
+    features_refresh([family.mother.pk])
+    after = mother_match()
+    assert after is not None
+    assert before is None or before.probability < after.probability
+    assert any(b["level_label"] == "address history" for b in after.breakdown)
+    assert {b["field"]: b["level_label"] for b in after.breakdown}["postcode"] == "full"
+
+
 def test_registration_warns_of_a_possible_duplicate(family, login, involved_practitioner):
     client = login(involved_practitioner)
     form = {
@@ -185,6 +212,59 @@ def test_import_links_reviews_creates_and_reports(family, agencies, data_steward
     assert "HV5" in records
     csv_text = services.import_errors_csv(job)
     assert csv_text.splitlines()[0] == "row,field,reason"
+
+
+def test_rows_without_a_date_of_birth_arrive_as_source_records_not_errors(
+    family, agencies, data_steward, front_door_worker, media
+):
+    """Issue 12: a police row without a date of birth, an unborn baby with its expected date
+    in the date-of-birth column, an initial, a family name only: each is kept and linked on
+    the evidence it has."""
+    due = (dt.date.today() + dt.timedelta(days=90)).isoformat()
+    rows = [
+        "P1,Kerry,,Smith,,F,NB1 4QT,12 Mill Lane,9434765919",  # no DOB, NHS number: linked
+        "P2,DEAN,,WALKER,,M,NB1 4QT,12 Mill Lane,",  # no DOB, name and address: review
+        "P3,Darren,,Pike,,M,NB9 9ZZ,1 Nowhere Road,",  # no DOB, nobody like him: kept
+        f"P4,Baby,,Okafor,{due},,NB1 4QX,7 Brook Street,",  # expected date: an unborn person
+        "P5,J,,Smith,2021-03-04,M,NB1 4QT,12 Mill Lane,",  # an initial: either twin, review
+        "P6,,,Smith,14/06/1996,F,NB1 4QT,12 Mill Lane,",  # a family name only: review
+        "P7,,,,,,NB1 4QT,12 Mill Lane,",  # no name at all: refused
+    ]
+    job = services.import_create(
+        actor=data_steward, agency=agencies.police, filename="police.csv", content=_csv(rows)
+    )
+    job = services.import_run(job.pk)
+    records = {sr.record_id: sr for sr in SourceRecord.objects.select_related("person")}
+    assert sorted(records) == ["P1", "P2", "P3", "P4", "P5", "P6"]
+    assert [(e["row"], e["field"]) for e in job.row_errors] == [
+        (5, "date_of_birth"),  # the expected date, reported as a warning
+        (8, "family_name"),
+    ]
+    assert "taken as the expected date of delivery" in job.row_errors[0]["reason"]
+    assert (records["P1"].person, records["P1"].link_status) == (
+        family.mother, LinkStatus.AUTOMATIC
+    )
+    assert records["P3"].link_status == LinkStatus.UNLINKED and records["P3"].person is None
+    unborn = records["P4"].person
+    assert unborn.kind == "unborn" and unborn.expected_date_of_delivery.isoformat() == due
+    for record_id, candidates in (("P2", {family.partner}), ("P5", {family.twin1, family.twin2}),
+                                  ("P6", {family.mother})):  # fmt: skip
+        record = records[record_id]
+        assert record.link_status == LinkStatus.REVIEW and record.person is None
+        assert {r.candidate for r in record.reviews.all()} == candidates
+    assert (job.linked_automatically, job.sent_to_review, job.new_people, job.kept_unlinked) == (
+        1, 3, 1, 1
+    )  # fmt: skip
+    # each says why it is in the queue, and the queue shows it
+    assert records["P2"].reviews.get().reason.startswith("No date of birth")
+    assert records["P5"].reviews.first().reason.startswith("A given name is an initial")
+    # a reviewer finds the police's Dean Walker is someone else: kept, not made a person
+    review = records["P2"].reviews.get()
+    services.review_decide(
+        actor=front_door_worker, review=review, decision=ReviewStatus.REJECTED
+    )
+    records["P2"].refresh_from_db()
+    assert records["P2"].link_status == LinkStatus.UNLINKED and records["P2"].person is None
 
 
 def test_reimport_is_idempotent(family, agencies, data_steward, media):
@@ -284,6 +364,7 @@ def test_review_pages(family, agencies, front_door_worker, login, involved_pract
     assert queue.status_code == 200
     # Dates as people read them, not as the agency's file stored them (ISO).
     assert "14 Jun 1996" in queue.text and "1996-06-14" not in queue.text
+    assert review.reason in queue.content.decode().replace("&#x27;", "'")  # why it is there
     page = client.get(reverse("linkage:review_detail", args=[review.pk]))
     assert page.status_code == 200
     assert "Kerri" in page.content.decode()
