@@ -115,6 +115,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "continuum.core.context_processors.service",
                 "continuum.referrals.context_processors.inbox",
+                "continuum.governance.context_processors.governance",
             ],
         },
     }
@@ -195,3 +196,7 @@ LOGGING = {
 
 CONTINUUM_SERVICE_NAME = "Continuum"
 CONTINUUM_AREA_NAME = env_str("CONTINUUM_AREA_NAME", "Northbrook")
+# How long emergency (break-glass) access to a record lasts, in hours.
+CONTINUUM_BREAK_GLASS_HOURS = env_int("CONTINUUM_BREAK_GLASS_HOURS", 4)
+if not 1 <= CONTINUUM_BREAK_GLASS_HOURS <= 24:
+    raise ImproperlyConfigured("CONTINUUM_BREAK_GLASS_HOURS must be between 1 and 24")

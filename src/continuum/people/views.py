@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from continuum.core.forms import apply_service_errors as _apply_service_errors
 from continuum.governance import rules as perms
+from continuum.governance.context_processors import mark_session
 from continuum.linkage import access as linkage_access
 from continuum.linkage import selectors as linkage_selectors
 from continuum.linkage.matching import record_from_fields
@@ -61,6 +62,8 @@ def search(request):
 @require_http_methods(["GET"])
 def person_detail(request, person_id: int):
     record = selectors.person_record(request.user, person_id)
+    if record.break_glass:  # the emergency access banner shows on every page while it runs
+        mark_session(request, record.break_glass.expires_at)
     return render(
         request,
         "people/person_detail.html",
