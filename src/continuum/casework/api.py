@@ -129,7 +129,9 @@ def read_episode(request, episode_id: int):
 )
 def record_visit(request, episode_id: int, payload: VisitIn):
     episode = episode_for_user(request.user, episode_id, need=Access.EDIT)
-    members = {p.pk: p for p in selectors.household_members(episode.household)}
+    members = {
+        p.pk: p for p in selectors.household_members(episode.household, user=request.user)
+    }
     children = {c.person_id: c.person for c in selectors.children_in_episode(episode)}
 
     if any(pk not in members for pk in payload.present):

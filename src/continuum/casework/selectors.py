@@ -40,7 +40,12 @@ from continuum.casework.models import (
     VisitChild,
 )
 from continuum.directory.models import Agency, Role, User
-from continuum.governance.access import Access, household_for_user, person_for_user
+from continuum.governance.access import (
+    Access,
+    household_for_user,
+    person_for_user,
+    restricted_person_ids,
+)
 from continuum.people.models import (
     Household,
     HouseholdMembership,
@@ -75,10 +80,13 @@ def household_episodes(user, household_id) -> tuple[Household, list[Episode]]:
     return household, episodes
 
 
-def household_members(household: Household) -> list[Person]:
+def household_members(household: Household, *, user) -> list[Person]:
+    """The people living in the household now, less anyone restricted from this user."""
+    hidden = restricted_person_ids(user)
     return [
         m.person
         for m in HouseholdMembership.objects.filter(household=household, end_date__isnull=True)
+        .exclude(person_id__in=hidden)
         .select_related("person")
         .order_by("person__date_of_birth")
     ]
@@ -516,9 +524,14 @@ def household_chronology(
     else:
         household, can_edit = _household_with_edit(user, household_id)
     builder = _ChronologyBuilder(filters)
-    rows, agency_ids = builder.entries(ChronologyEntry.objects.filter(household=household))
+    # a member restricted from this user is left out of the family's chronology
+    hidden = restricted_person_ids(user)
+    rows, agency_ids = builder.entries(
+        ChronologyEntry.objects.filter(household=household).exclude(person_id__in=hidden)
+    )
     person_ids = list(
         HouseholdMembership.objects.filter(household=household)
+        .exclude(person_id__in=hidden)
         .order_by()  # not by start date: someone who left and came back is one person
         .values_list("person_id", flat=True)
         .distinct()

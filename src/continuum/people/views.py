@@ -179,10 +179,11 @@ def household_detail(request, household_id: int):
 @require_http_methods(["GET", "POST"])
 def household_add_member(request, household_id: int):
     household = selectors.household_for_edit(request.user, household_id)
+    hidden = selectors.restricted_person_ids(request.user)  # restricted: not offered as parent
     parents = [
         m.person
         for m in household.memberships.filter(end_date__isnull=True).select_related("person")
-        if m.person.kind == PersonKind.ADULT
+        if m.person.kind == PersonKind.ADULT and m.person_id not in hidden
     ]
     form = AddMemberForm(request.POST or None, parents=parents, initial={"kind": PersonKind.CHILD})
     matches = None

@@ -67,7 +67,7 @@ def episode_open(request, household_id: int):
     household = household_for_user(request.user, household_id, need=Access.EDIT)
     if not can_open_episode(request.user):
         raise PermissionDenied("Your role cannot open an episode")
-    members = selectors.household_members(household)
+    members = selectors.household_members(household, user=request.user)
     children = [p for p in members if p.kind != PersonKind.ADULT]
     colleagues = list(
         User.objects.filter(agency_id=request.user.agency_id, is_active=True)

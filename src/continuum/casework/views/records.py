@@ -40,7 +40,7 @@ from continuum.people.models import PersonKind
 @require_http_methods(["GET", "POST"])
 def visit_record(request, episode_id: int):
     episode = episode_for_user(request.user, episode_id, need=Access.EDIT)
-    members = selectors.household_members(episode.household)
+    members = selectors.household_members(episode.household, user=request.user)
     children = [c.person for c in selectors.children_in_episode(episode)]
     form = VisitForm(request.POST or None, members=members, children=children)
     if request.method == "POST" and form.is_valid():
@@ -83,7 +83,9 @@ def prompt_resolve(request, episode_id: int, prompt_id: int):
     if prompt is None:
         raise Http404("Not found")
     people = [
-        p for p in selectors.household_members(episode.household) if p.kind == PersonKind.ADULT
+        p
+        for p in selectors.household_members(episode.household, user=request.user)
+        if p.kind == PersonKind.ADULT
     ]
     form = PromptResolveForm(request.POST or None, people=people)
     if request.method == "POST" and form.is_valid():
@@ -196,7 +198,7 @@ def person_chronology(request, person_id: int):
 @require_http_methods(["GET", "POST"])
 def chronology_add(request, household_id: int):
     household = household_for_user(request.user, household_id, need=Access.EDIT)
-    people = selectors.household_members(household)
+    people = selectors.household_members(household, user=request.user)
     form = ChronologyEntryForm(request.POST or None, people=people)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conftest import PERSONAS
 from continuum.casework.tests import matrix as casework_matrix
+from continuum.governance.tests import matrix as governance_matrix
 from continuum.hubs.tests import matrix as hubs_matrix
 from continuum.linkage.tests import matrix as linkage_matrix
 from continuum.outcomes.tests import matrix as outcomes_matrix
@@ -99,6 +100,7 @@ UI.update(linkage_matrix.UI)
 UI.update(hubs_matrix.UI)
 UI.update(outcomes_matrix.UI)
 UI.update(servicedirectory_matrix.UI)
+UI.update(governance_matrix.UI)
 
 NEW_CHILD = {
     "kind": "child",
@@ -247,3 +249,71 @@ def test_every_route_is_in_the_matrix():
     assert not missing, f"Add these routes to the permission matrix: {sorted(missing)}"
     stale = (set(UI) | set(API) | EXEMPT) - routes
     assert not stale, f"The matrix names routes that no longer exist: {sorted(stale)}"
+
+
+# --- Restricted records: no route widens what a user can see ----------------------------------
+
+NAMED = "involved_practitioner"  # the one member of staff each restriction below names
+
+
+def _restrict(person, named_user, dpo_user):
+    from continuum.governance import services as governance_services
+
+    return governance_services.restriction_create(
+        actor=dpo_user, person=person, scope="record", reason="Refuge", allowed=[named_user]
+    )
+
+
+def _subject_person_id(url: str):
+    from urllib.parse import urlsplit
+
+    from django.urls import resolve
+
+    return resolve(urlsplit(url).path).kwargs.get("person_id")
+
+
+ROUTES = [("ui", name) for name in UI] + [("api", name) for name in API]
+
+
+@pytest.mark.parametrize(("kind", "name"), ROUTES)
+def test_a_restricted_person_is_404_on_every_route_about_them(
+    kind, name, personas, family, login, api_client
+):
+    """Restrict the person a route is about to one named worker: everyone else (but the DPO) gets
+    404, exactly as if the record did not exist; the named worker and the DPO get what the
+    matrix gives them."""
+    method, url, body, expected = (UI if kind == "ui" else API)[name]
+    person_id = _subject_person_id(url(family))
+    if person_id is None:
+        pytest.skip("not a route about one person")
+    _restrict(Person.objects.get(pk=person_id), personas[NAMED], personas["dpo"])
+    client_for = login if kind == "ui" else api_client
+    actual = {
+        p: _call(client_for(personas[p]), method, url(family), _body(body, family)).status_code
+        for p in PERSONAS
+    }
+    assert actual == {p: s if p in (NAMED, "dpo") else 404 for p, s in expected.items()}
+
+
+def test_a_restricted_person_appears_on_no_page_for_others(personas, family, login, api_client):
+    """Dean Walker, restricted to one worker, is named on no page and in no API answer that
+    anyone else reads: household lists, relationships, search, lists of every app."""
+    _restrict(family.partner, personas[NAMED], personas["dpo"])
+    leaks = []
+    for kind, name in ROUTES:
+        method, url, _unused, _expected = (UI if kind == "ui" else API)[name]
+        if method != "get":
+            continue
+        for p in PERSONAS:
+            if p in (NAMED, "dpo"):
+                continue
+            client = (login if kind == "ui" else api_client)(personas[p])
+            response = _call(client, method, url(family), None)
+            content = (
+                b"".join(response.streaming_content)
+                if response.streaming
+                else response.content
+            )
+            if b"Walker" in content:
+                leaks.append((name, p))
+    assert not leaks, " ".join(f"{n}/{p}" for n, p in sorted(leaks))
