@@ -248,6 +248,10 @@ def my_work(user) -> WorkList:
         .select_related("plan__episode__household", "owner_user__agency", "owner_person")
         .order_by("due_date")
     )
+    # an action owned by a restricted family member is not listed for those it does not name
+    restricted = restricted_person_ids(user)
+    if restricted:
+        open_actions = open_actions.exclude(owner_person_id__in=restricted)
     work = WorkList()
     work.overdue_mine = list(open_actions.filter(owner_user=user, due_date__lt=today))
     work.overdue_as_lead = list(
