@@ -42,6 +42,7 @@ from continuum.casework.models import (
 from continuum.directory.models import Agency, Role, User
 from continuum.governance.access import (
     Access,
+    confidential_address_ids,
     household_for_user,
     person_for_user,
     restricted_person_ids,
@@ -361,9 +362,11 @@ class _ChronologyBuilder:
     the casework entries, the people record (births, moves) and the referrals (referral and
     decision) of the people it is about, then one lookup each for the names they refer to."""
 
-    def __init__(self, filters: ChronologyFilters):
+    def __init__(self, filters: ChronologyFilters, *, hidden_addresses=frozenset()):
         self.filters = filters
         self.items: list[ChronologyItem] = []
+        # addresses confidential to the reader (restricted records): a move shows no postcode
+        self.hidden_addresses = hidden_addresses
 
     def entries(self, qs) -> tuple[list, set[int]]:
         """The casework rows (filtered in SQL) and the agencies of the unfiltered chronology."""
@@ -469,12 +472,14 @@ class _ChronologyBuilder:
                 if keep(item, None):
                     self.items.append(item)
         move_label = KIND_LABELS[ChronologyKind.MOVE]
-        for pk, person_id, start, postcode in PersonAddress.objects.filter(
+        for pk, person_id, start, postcode, address_id in PersonAddress.objects.filter(
             person_id__in=person_ids
-        ).values_list("pk", "person_id", "start_date", "address__postcode"):
+        ).values_list("pk", "person_id", "start_date", "address__postcode", "address_id"):
             name, _, dob = persons[person_id]
             if dob and start <= dob:
                 continue  # living there since birth is not a move
+            if address_id in self.hidden_addresses:
+                postcode = "an address that is confidential"
             item = ChronologyItem(
                 start, ChronologyKind.MOVE, move_label, f"{name} moved to {postcode}",
                 PEOPLE_RECORD, "", name, False, False, (start, 0, pk),
@@ -527,7 +532,7 @@ def household_chronology(
         household, can_edit = household_for_user(user, household_id), False
     else:
         household, can_edit = _household_with_edit(user, household_id)
-    builder = _ChronologyBuilder(filters)
+    builder = _ChronologyBuilder(filters, hidden_addresses=confidential_address_ids(user))
     # a member restricted from this user is left out of the family's chronology
     hidden = restricted_person_ids(user)
     rows, agency_ids = builder.entries(
@@ -574,7 +579,7 @@ def person_chronology(
     household_ids = list(
         HouseholdMembership.objects.filter(person=person).values_list("household_id", flat=True)
     )
-    builder = _ChronologyBuilder(filters)
+    builder = _ChronologyBuilder(filters, hidden_addresses=confidential_address_ids(user))
     rows, agency_ids = builder.entries(
         ChronologyEntry.objects.filter(
             Q(person=person) | Q(person__isnull=True, household_id__in=household_ids)

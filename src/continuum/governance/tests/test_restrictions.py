@@ -197,3 +197,17 @@ def test_the_restriction_form_names_unknown_usernames(family, dpo, login):
     response = client.post(url, {"scope": "record", "reason": "Refuge", "allowed": "dpo"})
     assert response.status_code == 302
     assert family.mother.restrictions.get().allowed_users.get() == dpo
+
+
+def test_the_chronology_hides_a_restricted_address_and_a_restricted_member(
+    personas, family, dpo, login
+):
+    url = reverse("casework:household_chronology", args=[family.household.pk])
+    reader = login(personas["read_only_partner"])
+    before = reader.get(url).content
+    assert b"moved to NB1 4QT" in before and b"Dean Walker" in before
+    _restrict(family.mother, dpo, [dpo], scope=RestrictionScope.ADDRESS)
+    _restrict(family.partner, dpo, [dpo])
+    after = reader.get(url).content
+    assert b"NB1 4QT" not in after and b"moved to an address that is confidential" in after
+    assert b"Dean Walker" not in after
