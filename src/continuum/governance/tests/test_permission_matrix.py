@@ -317,3 +317,32 @@ def test_a_restricted_person_appears_on_no_page_for_others(personas, family, log
             if b"Walker" in content:
                 leaks.append((name, p))
     assert not leaks, " ".join(f"{n}/{p}" for n, p in sorted(leaks))
+
+
+# Actions of the worker's own service about a family they can see, gated by seeing it (not by
+# changing its record), stay open under emergency access (ADR 0003, known limits).
+OPEN_UNDER_BREAK_GLASS = {"hubs:match_start"}  # a hub worker offers the family a volunteer
+
+
+def test_break_glass_opens_no_change(personas, family, login, api_client):
+    """Emergency access is READ only: on every route where a read-only partner is refused a
+    change (403) and the uninvolved worker normally gets 404, the worker with break-glass to
+    Kerry Smith (and so her household) gets 403 or 404, never a success."""
+    from continuum.governance import services as governance_services
+
+    worker = personas["uninvolved_worker"]
+    governance_services.break_glass_open(
+        actor=worker, person=family.mother, reason="Out-of-hours emergency at the clinic"
+    )
+    widened = []
+    for kind, name in ROUTES:
+        method, url, body, expected = (UI if kind == "ui" else API)[name]
+        if expected["read_only_partner"] != 403 or expected["uninvolved_worker"] != 404:
+            continue
+        if name in OPEN_UNDER_BREAK_GLASS:
+            continue
+        client = (login if kind == "ui" else api_client)(worker)
+        status = _call(client, method, url(family), _body(body, family)).status_code
+        if status not in (403, 404):
+            widened.append(f"{name}: {status}")
+    assert not widened, " ".join(widened)
