@@ -211,3 +211,25 @@ def test_the_chronology_hides_a_restricted_address_and_a_restricted_member(
     after = reader.get(url).content
     assert b"NB1 4QT" not in after and b"moved to an address that is confidential" in after
     assert b"Dean Walker" not in after
+
+
+def test_the_front_door_queue_lists_a_restricted_childs_contact_only_for_the_named(
+    personas, family, dpo
+):
+    from continuum.referrals.selectors import front_door_queue
+    from continuum.referrals.tests.matrix import sent
+
+    referral = sent(family)  # Jayden's referral to the front door
+    front_door = personas["front_door_worker"]
+    colleague = UserFactory(
+        username="front.door2", role=Role.FRONT_DOOR, agency=front_door.agency
+    )
+
+    def queued(user):
+        rows, _page, counts, _overdue = front_door_queue(user)
+        return [r.referral for r in rows], sum(counts.values())
+
+    assert queued(colleague) == ([referral], 1)
+    _restrict(family.twin1, dpo, [front_door])
+    assert queued(front_door) == ([referral], 1)
+    assert queued(colleague) == ([], 0)
