@@ -116,21 +116,32 @@ class EpisodeRecord:
 def episode_record(user, episode_id) -> EpisodeRecord:
     """Everything the episode page shows, audited as a view of the family's record."""
     episode = episode_for_user(user, episode_id)
+    # a child or adult restricted from this user is left out of every list on the page
+    hidden = restricted_person_ids(user)
     members = list(episode.taf_members.select_related("user", "agency").order_by("joined_on", "pk"))
     plan = Plan.objects.filter(episode=episode).first()
     actions = (
-        list(plan.actions.select_related("owner_user__agency", "owner_person")) if plan else []
+        list(
+            plan.actions.exclude(owner_person_id__in=hidden).select_related(
+                "owner_user__agency", "owner_person"
+            )
+        )
+        if plan
+        else []
     )
     visits = list(
         episode.visits.select_related("recorded_by", "agency")
         .prefetch_related(
-            Prefetch("children", queryset=VisitChild.objects.select_related("person"))
+            Prefetch(
+                "children",
+                queryset=VisitChild.objects.exclude(person_id__in=hidden).select_related("person"),
+            )
         )
         .order_by("-date", "-pk")[:20]
     )
     can_record = episode.is_open and _can_edit_household(user, episode)
     audit_view(user, "casework.episode", episode.pk)
-    children = list(episode.children.select_related("person"))
+    children = list(episode.children.exclude(person_id__in=hidden).select_related("person"))
     return EpisodeRecord(
         episode=episode,
         children=children,
@@ -143,8 +154,16 @@ def episode_record(user, episode_id) -> EpisodeRecord:
         assessments=list(episode.assessments.order_by("-start_date", "-pk")),
         prompts=list(episode.prompts.filter(resolved_at__isnull=True).select_related("visit")),
         transitions=list(episode.transitions.select_related("actor")),
-        s47_enquiries=list(episode.s47_enquiries.select_related("child__person", "icpc__cp_plan")),
-        cp_plans=list(episode.cp_plans.select_related("child__person").prefetch_related("reviews")),
+        s47_enquiries=list(
+            episode.s47_enquiries.exclude(child__person_id__in=hidden).select_related(
+                "child__person", "icpc__cp_plan"
+            )
+        ),
+        cp_plans=list(
+            episode.cp_plans.exclude(child__person_id__in=hidden)
+            .select_related("child__person")
+            .prefetch_related("reviews")
+        ),
         can_manage=can_manage_episode(user, episode) and episode.is_open,
         can_record=can_record,
         is_manager=is_episode_manager(user, episode),
@@ -189,9 +208,14 @@ def visit_for_user(user, episode_id, visit_id) -> tuple[Episode, Visit]:
     return episode, visit
 
 
-def children_in_episode(episode: Episode) -> list:
-    """The children still in the episode (their own record in it has not ended)."""
-    return list(episode.children.filter(end_date__isnull=True).select_related("person"))
+def children_in_episode(episode: Episode, *, user) -> list:
+    """The children still in the episode (their own record in it has not ended), less any
+    restricted from this user."""
+    return list(
+        episode.children.filter(end_date__isnull=True)
+        .exclude(person_id__in=restricted_person_ids(user))
+        .select_related("person")
+    )
 
 
 def s47_in_episode(episode: Episode, s47_id) -> Section47Enquiry:

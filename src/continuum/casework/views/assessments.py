@@ -32,7 +32,7 @@ from continuum.casework.forms import (
 from continuum.casework.views._common import (
     _apply_errors,
 )
-from continuum.governance.access import Access, person_for_user
+from continuum.governance.access import Access, person_for_user, restricted_person_ids
 from continuum.people.errors import ConflictError
 
 # --- Assessments --------------------------------------------------------------------------
@@ -73,7 +73,8 @@ def assessment_detail(request, assessment_id: int):
         ]
         family_domains.append((domain.label, rows))
     children = []
-    for child in assessment.children.select_related("person"):
+    hidden = restricted_person_ids(request.user)  # a restricted child is not shown to others
+    for child in assessment.children.exclude(person_id__in=hidden).select_related("person"):
         rows = [
             (label, entries.get((child.person_id, code)))
             for code, label in DIMENSION_LABELS.items()

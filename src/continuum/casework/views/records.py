@@ -41,7 +41,7 @@ from continuum.people.models import PersonKind
 def visit_record(request, episode_id: int):
     episode = episode_for_user(request.user, episode_id, need=Access.EDIT)
     members = selectors.household_members(episode.household, user=request.user)
-    children = [c.person for c in selectors.children_in_episode(episode)]
+    children = [c.person for c in selectors.children_in_episode(episode, user=request.user)]
     form = VisitForm(request.POST or None, members=members, children=children)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

@@ -295,10 +295,17 @@ def test_a_restricted_person_is_404_on_every_route_about_them(
     assert actual == {p: s if p in (NAMED, "dpo") else 404 for p, s in expected.items()}
 
 
-def test_a_restricted_person_appears_on_no_page_for_others(personas, family, login, api_client):
-    """Dean Walker, restricted to one worker, is named on no page and in no API answer that
-    anyone else reads: household lists, relationships, search, lists of every app."""
-    _restrict(family.partner, personas[NAMED], personas["dpo"])
+@pytest.mark.parametrize(
+    ("who", "shown_as"), [("partner", b"Walker"), ("twin2", b"Jordan")], ids=["adult", "child"]
+)
+def test_a_restricted_person_appears_on_no_page_for_others(
+    who, shown_as, personas, family, login, api_client
+):
+    """Dean Walker (an adult in the home) or Jordan Smith (a child in an episode, with a
+    referral, a visit and an assessment), restricted to one worker, is named on no page and in
+    no API answer that anyone else reads: household lists, relationships, search, episodes,
+    visits, assessments, lists of every app."""
+    _restrict(getattr(family, who), personas[NAMED], personas["dpo"])
     leaks = []
     for kind, name in ROUTES:
         method, url, _unused, _expected = (UI if kind == "ui" else API)[name]
@@ -314,7 +321,7 @@ def test_a_restricted_person_appears_on_no_page_for_others(personas, family, log
                 if response.streaming
                 else response.content
             )
-            if b"Walker" in content:
+            if shown_as in content:
                 leaks.append((name, p))
     assert not leaks, " ".join(f"{n}/{p}" for n, p in sorted(leaks))
 
