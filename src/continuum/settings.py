@@ -138,6 +138,7 @@ TEMPLATES = [
                 "continuum.core.context_processors.service",
                 "continuum.referrals.context_processors.inbox",
                 "continuum.home.navigation.menu",
+                "continuum.governance.context_processors.governance",
             ],
         },
     }
@@ -367,3 +368,7 @@ CONTINUUM_AREA_NAME = env_str("CONTINUUM_AREA_NAME", "Northbrook")
 # duplicate warning): at most this many per member of staff in each window of this many seconds.
 CONTINUUM_MATCH_LIMIT = env_int("CONTINUUM_MATCH_LIMIT", 20)
 CONTINUUM_MATCH_WINDOW_SECONDS = env_int("CONTINUUM_MATCH_WINDOW_SECONDS", 600)
+# How long emergency (break-glass) access to a record lasts, in hours.
+CONTINUUM_BREAK_GLASS_HOURS = env_int("CONTINUUM_BREAK_GLASS_HOURS", 4)
+if not 1 <= CONTINUUM_BREAK_GLASS_HOURS <= 24:
+    raise ImproperlyConfigured("CONTINUUM_BREAK_GLASS_HOURS must be between 1 and 24")

@@ -27,6 +27,7 @@ urlpatterns = [
     path("hubs/", include("continuum.hubs.urls")),
     path("directory/", include("continuum.servicedirectory.urls")),
     path("casework/", include("continuum.casework.urls")),
+    path("governance/", include("continuum.governance.urls")),
     path("api/", api.urls),
 ]
 

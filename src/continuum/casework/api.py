@@ -129,8 +129,13 @@ def read_episode(request, episode_id: int):
 )
 def record_visit(request, episode_id: int, payload: VisitIn):
     episode = episode_for_user(request.user, episode_id, need=Access.EDIT)
-    members = {p.pk: p for p in selectors.household_members(episode.household)}
-    children = {c.person_id: c.person for c in selectors.children_in_episode(episode)}
+    members = {
+        p.pk: p for p in selectors.household_members(episode.household, user=request.user)
+    }
+    children = {
+        c.person_id: c.person
+        for c in selectors.children_in_episode(episode, user=request.user)
+    }
 
     if any(pk not in members for pk in payload.present):
         raise ValidationError({"present": "Choose people who live in this household"})

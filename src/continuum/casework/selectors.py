@@ -42,7 +42,13 @@ from continuum.casework.models import (
 )
 from continuum.casework.rules import next_visit_due
 from continuum.directory.models import Agency, Role, User
-from continuum.governance.access import Access, household_for_user, person_for_user
+from continuum.governance.access import (
+    Access,
+    confidential_address_ids,
+    household_for_user,
+    person_for_user,
+    restricted_person_ids,
+)
 from continuum.people.models import (
     Household,
     HouseholdMembership,
@@ -77,10 +83,13 @@ def household_episodes(user, household_id) -> tuple[Household, list[Episode]]:
     return household, episodes
 
 
-def household_members(household: Household) -> list[Person]:
+def household_members(household: Household, *, user) -> list[Person]:
+    """The people living in the household now, less anyone restricted from this user."""
+    hidden = restricted_person_ids(user)
     return [
         m.person
         for m in HouseholdMembership.objects.filter(household=household, end_date__isnull=True)
+        .exclude(person_id__in=hidden)
         .select_related("person")
         .order_by("person__date_of_birth")
     ]
@@ -109,21 +118,32 @@ class EpisodeRecord:
 def episode_record(user, episode_id) -> EpisodeRecord:
     """Everything the episode page shows, audited as a view of the family's record."""
     episode, can_edit = _episode_with_edit(user, episode_id)
+    # a child or adult restricted from this user is left out of every list on the page
+    hidden = restricted_person_ids(user)
     members = list(episode.taf_members.select_related("user", "agency").order_by("joined_on", "pk"))
     plan = Plan.objects.filter(episode=episode).first()
     actions = (
-        list(plan.actions.select_related("owner_user__agency", "owner_person")) if plan else []
+        list(
+            plan.actions.exclude(owner_person_id__in=hidden).select_related(
+                "owner_user__agency", "owner_person"
+            )
+        )
+        if plan
+        else []
     )
     visits = list(
         episode.visits.select_related("recorded_by", "agency")
         .prefetch_related(
-            Prefetch("children", queryset=VisitChild.objects.select_related("person"))
+            Prefetch(
+                "children",
+                queryset=VisitChild.objects.exclude(person_id__in=hidden).select_related("person"),
+            )
         )
         .order_by("-date", "-pk")[:20]
     )
     can_record = episode.is_open and can_edit
     audit_view(user, "casework.episode", episode.pk)
-    children = list(episode.children.select_related("person"))
+    children = list(episode.children.exclude(person_id__in=hidden).select_related("person"))
     return EpisodeRecord(
         episode=episode,
         children=children,
@@ -136,8 +156,16 @@ def episode_record(user, episode_id) -> EpisodeRecord:
         assessments=list(episode.assessments.order_by("-start_date", "-pk")),
         prompts=list(episode.prompts.filter(resolved_at__isnull=True).select_related("visit")),
         transitions=list(episode.transitions.select_related("actor")),
-        s47_enquiries=list(episode.s47_enquiries.select_related("child__person", "icpc__cp_plan")),
-        cp_plans=list(episode.cp_plans.select_related("child__person").prefetch_related("reviews")),
+        s47_enquiries=list(
+            episode.s47_enquiries.exclude(child__person_id__in=hidden).select_related(
+                "child__person", "icpc__cp_plan"
+            )
+        ),
+        cp_plans=list(
+            episode.cp_plans.exclude(child__person_id__in=hidden)
+            .select_related("child__person")
+            .prefetch_related("reviews")
+        ),
         can_manage=can_manage_episode(user, episode) and episode.is_open,
         can_record=can_record,
         is_manager=is_episode_manager(user, episode),
@@ -188,9 +216,14 @@ def visit_for_user(user, episode_id, visit_id) -> tuple[Episode, Visit]:
     return episode, visit
 
 
-def children_in_episode(episode: Episode) -> list:
-    """The children still in the episode (their own record in it has not ended)."""
-    return list(episode.children.filter(end_date__isnull=True).select_related("person"))
+def children_in_episode(episode: Episode, *, user) -> list:
+    """The children still in the episode (their own record in it has not ended), less any
+    restricted from this user."""
+    return list(
+        episode.children.filter(end_date__isnull=True)
+        .exclude(person_id__in=restricted_person_ids(user))
+        .select_related("person")
+    )
 
 
 def s47_in_episode(episode: Episode, s47_id) -> Section47Enquiry:
@@ -295,6 +328,10 @@ def my_work(user) -> WorkList:
     open_actions = PlanAction.objects.filter(
         status__in=OPEN_ACTION_STATUSES, plan__episode__status=EpisodeStatus.OPEN
     ).select_related("plan__episode__household", "owner_user__agency", "owner_person")
+    # an action owned by a restricted family member is not listed for those it does not name
+    restricted = restricted_person_ids(user)
+    if restricted:
+        open_actions = open_actions.exclude(owner_person_id__in=restricted)
     mine = list(open_actions.filter(owner_user=user, due_date__lte=soon).order_by("due_date", "pk"))
     as_lead = list(
         open_actions.filter(plan__episode__lead_professional=user, due_date__lt=today)
@@ -473,9 +510,11 @@ class _ChronologyBuilder:
     the casework entries, the people record (births, moves) and the referrals (referral and
     decision) of the people it is about, then one lookup each for the names they refer to."""
 
-    def __init__(self, filters: ChronologyFilters):
+    def __init__(self, filters: ChronologyFilters, *, hidden_addresses=frozenset()):
         self.filters = filters
         self.items: list[ChronologyItem] = []
+        # addresses confidential to the reader (restricted records): a move shows no postcode
+        self.hidden_addresses = hidden_addresses
 
     def entries(self, qs) -> tuple[list, set[int]]:
         """The casework rows (filtered in SQL) and the agencies of the unfiltered chronology."""
@@ -581,12 +620,14 @@ class _ChronologyBuilder:
                 if keep(item, None):
                     self.items.append(item)
         move_label = KIND_LABELS[ChronologyKind.MOVE]
-        for pk, person_id, start, postcode in PersonAddress.objects.filter(
+        for pk, person_id, start, postcode, address_id in PersonAddress.objects.filter(
             person_id__in=person_ids
-        ).values_list("pk", "person_id", "start_date", "address__postcode"):
+        ).values_list("pk", "person_id", "start_date", "address__postcode", "address_id"):
             name, _, dob = persons[person_id]
             if dob and start <= dob:
                 continue  # living there since birth is not a move
+            if address_id in self.hidden_addresses:
+                postcode = "an address that is confidential"
             item = ChronologyItem(
                 start, ChronologyKind.MOVE, move_label, f"{name} moved to {postcode}",
                 PEOPLE_RECORD, "", name, False, False, (start, 0, pk),
@@ -639,10 +680,15 @@ def household_chronology(
         household, can_edit = household_for_user(user, household_id), False
     else:
         household, can_edit = _household_with_edit(user, household_id)
-    builder = _ChronologyBuilder(filters)
-    rows, agency_ids = builder.entries(ChronologyEntry.objects.filter(household=household))
+    builder = _ChronologyBuilder(filters, hidden_addresses=confidential_address_ids(user))
+    # a member restricted from this user is left out of the family's chronology
+    hidden = restricted_person_ids(user)
+    rows, agency_ids = builder.entries(
+        ChronologyEntry.objects.filter(household=household).exclude(person_id__in=hidden)
+    )
     person_ids = list(
         HouseholdMembership.objects.filter(household=household)
+        .exclude(person_id__in=hidden)
         .order_by()  # not by start date: someone who left and came back is one person
         .values_list("person_id", flat=True)
         .distinct()
@@ -681,7 +727,7 @@ def person_chronology(
     household_ids = list(
         HouseholdMembership.objects.filter(person=person).values_list("household_id", flat=True)
     )
-    builder = _ChronologyBuilder(filters)
+    builder = _ChronologyBuilder(filters, hidden_addresses=confidential_address_ids(user))
     rows, agency_ids = builder.entries(
         ChronologyEntry.objects.filter(
             Q(person=person) | Q(person__isnull=True, household_id__in=household_ids)

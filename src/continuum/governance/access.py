@@ -14,8 +14,15 @@ from django.http import Http404
 from django.utils import timezone
 
 from continuum.governance import rules as perms
-from continuum.governance.models import NON_GRANTING_SOURCES, AccessLevel, Involvement
-from continuum.people.models import Household, HouseholdMembership, Person
+from continuum.governance.models import (
+    NON_GRANTING_SOURCES,
+    AccessLevel,
+    BreakGlassAccess,
+    Involvement,
+    Restriction,
+    RestrictionScope,
+)
+from continuum.people.models import Household, HouseholdMembership, Person, PersonAddress
 
 
 class Access(Enum):
@@ -51,6 +58,83 @@ def _involvement_filter(user, *, edit: bool = False, person_ref: str = "pk") -> 
     return Q(Exists(direct)) | Q(Exists(via_household))
 
 
+def running_break_glass(user) -> QuerySet[BreakGlassAccess]:
+    """The user's emergency accesses that are running now (started, not expired, not ended)."""
+    now = timezone.now()
+    return BreakGlassAccess.objects.filter(
+        user=user, started_at__lte=now, expires_at__gt=now, ended_at__isnull=True
+    )
+
+
+def _break_glass_filter(user, *, person_ref: str = "pk") -> Q:
+    """A Q: the user has running emergency access to the person, or to someone the person lives
+    with now (break-glass opens the household the person lives in, READ only)."""
+    active = running_break_glass(user)
+    direct = active.filter(person=OuterRef(person_ref))
+    # one filter() call: both conditions on the same membership row of the same household
+    via_household = active.filter(
+        person__memberships__end_date__isnull=True,
+        person__memberships__household__memberships__person=OuterRef(person_ref),
+        person__memberships__household__memberships__end_date__isnull=True,
+    )
+    return Q(Exists(direct)) | Q(Exists(via_household))
+
+
+def _restrictions_hiding_from(user, scopes) -> QuerySet[Restriction]:
+    """Restrictions in force that do not name this user."""
+    return Restriction.objects.filter(lifted_at__isnull=True, scope__in=scopes).exclude(
+        allowed_users=user
+    )
+
+
+def not_restricted_filter(user, *, person_ref: str = "pk") -> Q:
+    """A Q: the person's whole record is not restricted, or the restriction names this user."""
+    hiding = _restrictions_hiding_from(user, [RestrictionScope.WHOLE_RECORD])
+    return ~Q(Exists(hiding.filter(person=OuterRef(person_ref))))
+
+
+def restricted_person_ids(user) -> set[int]:
+    """Ids of people whose whole record is restricted and not to this user: the lists that do not
+    start from `persons_visible_to` (a household's members, a person's relatives) leave them out.
+    The DPO sees restricted people (they answer for every record), so nothing is left out."""
+    if perms.is_dpo(user):
+        return set()
+    hiding = _restrictions_hiding_from(user, [RestrictionScope.WHOLE_RECORD])
+    return set(hiding.values_list("person_id", flat=True))
+
+
+def confidential_address_ids(user) -> set[int]:
+    """Ids of every address a restricted person has lived at, unless the restriction names this
+    user: each is shown as "Address confidential", whoever else lives or lived there. Both kinds
+    of restriction hide the address, and the DPO is not an exception (they never need it)."""
+    hiding = _restrictions_hiding_from(user, RestrictionScope.values)
+    return set(
+        PersonAddress.objects.filter(person__in=hiding.values("person_id")).values_list(
+            "address_id", flat=True
+        )
+    )
+
+
+def active_break_glass_for(user, person: Person) -> BreakGlassAccess | None:
+    """The running emergency access that lets this user see this person, if any (for the banner
+    and to mark the view's audit event)."""
+    if not user or not user.is_authenticated:
+        return None
+    return (
+        running_break_glass(user)
+        .filter(
+            Q(person=person)
+            | Q(
+                person__memberships__end_date__isnull=True,
+                person__memberships__household__memberships__person=person,
+                person__memberships__household__memberships__end_date__isnull=True,
+            )
+        )
+        .order_by("-expires_at")
+        .first()
+    )
+
+
 def visible_persons_filter(user, *, via: str = "") -> Q | None:
     """The condition `persons_visible_to` applies, as a Q; None when the user may see nobody.
 
@@ -61,16 +145,27 @@ def visible_persons_filter(user, *, via: str = "") -> Q | None:
     if not user or not user.is_authenticated or not user.is_active:
         return None
     prefix = f"{via}__" if via else ""
+    ref = f"{via}_id" if via else "pk"
     # A record merged into another is reached through the one it was merged into.
     not_merged = Q(**{f"{prefix}merged_into__isnull": True})
-    if perms.sees_whole_area(user):
+    if perms.is_dpo(user):
+        # The DPO answers for every record, restricted ones included.
         return not_merged
+    # A restricted record is seen only by the people its restriction names, even at the front
+    # door; naming someone never widens what they see (they still need one of the rules below).
+    unrestricted = not_restricted_filter(user, person_ref=ref)
+    if perms.sees_whole_area(user):
+        return not_merged & unrestricted
     if not user.agency_id:
         return None
     if perms.is_analyst(user) or perms.never_edits_people(user):
         # Analysts and administrators work with aggregates, never named records.
         return None
-    return _involvement_filter(user, person_ref=f"{via}_id" if via else "pk") & not_merged
+    # Running emergency (break-glass) access opens the person and their household, READ only.
+    relationship = _involvement_filter(user, person_ref=ref) | _break_glass_filter(
+        user, person_ref=ref
+    )
+    return relationship & not_merged & unrestricted
 
 
 def persons_visible_to(user) -> QuerySet[Person]:

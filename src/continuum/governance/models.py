@@ -86,3 +86,144 @@ class Involvement(models.Model):
     def clean(self):
         if not self.person_id and not self.household_id:
             raise ValidationError("An involvement must be with a person or a household")
+
+
+# --- Break-glass: emergency access without a legitimate relationship -----------------------------
+
+BREAK_GLASS_REASON_MIN_LENGTH = 20  # a sentence, not "urgent"
+
+
+class ReviewOutcome(models.TextChoices):
+    JUSTIFIED = "justified", "Justified"
+    NOT_JUSTIFIED = "not_justified", "Not justified"
+
+
+class BreakGlassAccess(models.Model):
+    """A member of staff's emergency, time-limited READ access to one person (and the household
+    they live in now), given on their own word and a reason, reported to the data protection
+    officer and their manager, and open for review until the DPO records an outcome."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="break_glass_accesses"
+    )
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="break_glass_accesses"
+    )
+    reason = models.TextField()
+    started_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    ended_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set when the worker ended the access before it expired"
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_outcome = models.CharField(max_length=20, choices=ReviewOutcome.choices, blank=True)
+    review_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("started_at")),
+                name="break_glass_expires_after_start",
+            ),
+            # a review is whole: who, when and the outcome, or none of them
+            models.CheckConstraint(
+                condition=(
+                    Q(reviewed_at__isnull=True, reviewed_by__isnull=True, review_outcome="")
+                    | (
+                        Q(reviewed_at__isnull=False, reviewed_by__isnull=False)
+                        & ~Q(review_outcome="")
+                    )
+                ),
+                name="break_glass_review_complete",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["user", "expires_at"], name="break_glass_user_idx"),
+            models.Index(fields=["reviewed_at"], name="break_glass_review_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Emergency access {self.pk}"
+
+    def clean(self):
+        if len((self.reason or "").strip()) < BREAK_GLASS_REASON_MIN_LENGTH:
+            raise ValidationError(
+                {
+                    "reason": "Give the reason for emergency access in at least "
+                    f"{BREAK_GLASS_REASON_MIN_LENGTH} characters"
+                }
+            )
+
+    @property
+    def is_active(self) -> bool:
+        now = timezone.now()
+        return self.ended_at is None and self.started_at <= now < self.expires_at
+
+    @property
+    def is_reviewed(self) -> bool:
+        return self.reviewed_at is not None
+
+
+# --- Restricted records ---------------------------------------------------------------------------
+
+
+class RestrictionScope(models.TextChoices):
+    WHOLE_RECORD = "record", "The whole record"
+    ADDRESS = "address", "Their address only"
+
+
+class Restriction(models.Model):
+    """A person (or only their address) restricted to named people: a refuge, an adoptive
+    placement, witness protection, a member of staff's own family.
+
+    While not lifted: a whole-record restriction hides the person from everyone but the named
+    people (who still need a legitimate relationship) and the data protection officer; an address
+    restriction shows "Address confidential" for every address the person has lived at, to
+    everyone but the named people."""
+
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="restrictions"
+    )
+    scope = models.CharField(max_length=10, choices=RestrictionScope.choices)
+    reason = models.TextField()
+    allowed_users = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    lift_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # one restriction of each kind at a time: add or remove named people on it instead
+            models.UniqueConstraint(
+                fields=["person", "scope"],
+                condition=Q(lifted_at__isnull=True),
+                name="one_open_restriction_per_scope",
+            ),
+            models.CheckConstraint(
+                condition=Q(lifted_at__isnull=True) | Q(lifted_by__isnull=False),
+                name="restriction_lifted_by_someone",
+            ),
+        ]
+        indexes = [models.Index(fields=["person", "lifted_at"], name="restriction_person_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_scope_display()} restricted"
+
+    @property
+    def is_active(self) -> bool:
+        return self.lifted_at is None

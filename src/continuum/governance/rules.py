@@ -47,5 +47,22 @@ never_edits_people = is_dpo | is_analyst | is_data_steward | _has_role(Role.ADMI
 # Who may create a new person record (registration, a new baby, an adult in the home).
 can_create_people = is_casework_staff & ~is_volunteer
 
+# Who may use emergency (break-glass) access to a record they have no relationship with: staff
+# who work with families. Not volunteers, analysts, administrators or the DPO; the front door
+# already sees every record that is not restricted, and break-glass never opens a restricted one.
+can_break_glass = _has_role(Role.PRACTITIONER, Role.DSL, Role.TEAM_MANAGER)
+
+
+@rules.predicate
+def in_front_door_agency(user) -> bool:
+    agency = getattr(user, "agency", None) if user and user.is_authenticated else None
+    return bool(agency and agency.kind == AgencyKind.FRONT_DOOR)
+
+
+# Who may restrict a record (or an address) to named people, and lift a restriction: the DPO,
+# and the managers of the front door, who decide how the area handles a family's contacts.
+can_restrict = is_dpo | (is_manager & in_front_door_agency)
+
 rules.add_perm("people.add_person", can_create_people)
 rules.add_perm("audit.view_person_audit", is_dpo)
+rules.add_perm("governance.restrict_person", can_restrict)

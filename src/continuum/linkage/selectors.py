@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from continuum.audit.models import AuditAction
 from continuum.audit.services import AuditEntry, audit_record, audit_record_many
 from continuum.core.ratelimit import rate_limit_hit
-from continuum.governance.access import persons_visible_to
+from continuum.governance.access import persons_visible_to, restricted_person_ids
 from continuum.governance.rules import is_data_steward
 from continuum.linkage.access import can_review, can_see_review_counts, require
 from continuum.linkage.matching import Candidate, active_params, find_matches, person_as_record
@@ -100,6 +100,9 @@ def possible_matches(user, record: dict, *, limit: int = 5) -> MatchResult:
     )
     params = active_params()
     found = find_matches(record, params=params, limit=limit * 3)
+    # a restricted person is neither shown nor counted for those the restriction does not name
+    restricted = restricted_person_ids(user)
+    found = [c for c in found if c.person.pk not in restricted]
     visible_ids = set(
         persons_visible_to(user)
         .filter(pk__in=[c.person.pk for c in found])

@@ -47,6 +47,8 @@ class PersonOut(Schema):
 
 class PersonDetailOut(PersonOut):
     current_address: AddressOut | None
+    # true when the address is restricted and not to you: current_address is then null
+    address_confidential: bool = False
     household_ids: list[int]
     agencies_involved: list[str]
 
@@ -111,6 +113,8 @@ class HouseholdOut(Schema):
     id: int
     reference: str
     address: AddressOut | None
+    # true when the address is restricted and not to you: address is then null
+    address_confidential: bool = False
     members: list[MemberOut]
 
 
@@ -176,8 +180,11 @@ def read_person(request, person_id: int):
     return PersonDetailOut(
         **out,
         current_address=_address_out(
-            record.current_address.address if record.current_address else None
+            record.current_address.address
+            if record.current_address and not record.address_confidential
+            else None
         ),
+        address_confidential=record.address_confidential,
         household_ids=[m.household_id for m in record.memberships if m.end_date is None],
         agencies_involved=sorted({i.agency.name for i in record.agencies}),
     )
@@ -236,7 +243,8 @@ def read_household(request, household_id: int):
     return HouseholdOut(
         id=record.household.pk,
         reference=record.household.reference,
-        address=_address_out(record.household.address),
+        address=None if record.address_confidential else _address_out(record.household.address),
+        address_confidential=record.address_confidential,
         members=[
             MemberOut(person_id=m.person_id, name=m.person.display_name, start_date=m.start_date)
             for m in record.current

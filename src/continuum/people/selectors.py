@@ -19,10 +19,13 @@ from continuum.core.identifiers import IdentifierError, normalise_postcode
 from continuum.governance import rules as perms
 from continuum.governance.access import (
     Access,
+    active_break_glass_for,
     can_edit_person,
+    confidential_address_ids,
     household_for_user,
     person_for_user,
     persons_visible_to,
+    restricted_person_ids,
     visible_persons_filter,
 )
 from continuum.governance.models import Involvement
@@ -287,10 +290,12 @@ class _Candidate:
     names: list[tuple[str, str]] = field(default_factory=list)  # (given_norm, family_norm)
 
 
-def _candidates(user, query: SearchQuery, given: str, family: str, postcode: str):
+def _candidates(
+    user, query: SearchQuery, given: str, family: str, postcode: str, hidden_addresses=frozenset()
+):
     """The people who could be a hit, from one query that applies the gatekeeper, the name and
     the date of birth, and reads what scores each person (with a postcode typed, their current
-    postcode)."""
+    postcode, unless it is an address confidential to this user: `hidden_addresses`)."""
     via = "person" if family else ""
     visible = visible_persons_filter(user, via=via)
     if visible is None:
@@ -309,7 +314,7 @@ def _candidates(user, query: SearchQuery, given: str, family: str, postcode: str
         # postcode alone filters; with a name or a date of birth it ranks: people move
         at_postcode = PersonAddress.objects.filter(
             end_date__isnull=True, address__postcode=postcode
-        )
+        ).exclude(address_id__in=hidden_addresses)
         filters &= Q(**{f"{ref}__in": at_postcode.values("person_id")})
     model = PersonName if family else Person
     rows = model.objects.filter(filters)
@@ -321,13 +326,18 @@ def _candidates(user, query: SearchQuery, given: str, family: str, postcode: str
                 f"{prefix}addresses", condition=Q(**{f"{prefix}addresses__end_date__isnull": True})
             )
         )
-        fields += ["current__id", "current__address__postcode", "current__address__postcode_sector"]
+        fields += ["current__address", "current__address__postcode"]
+        fields += ["current__address__postcode_sector"]
     a = len(leading)
     people: dict[int, _Candidate] = {}
     for row in rows.order_by(ref).values_list(*fields)[:_CANDIDATE_CAP]:
         pid = row[a]
         if pid not in people:
-            current = [(row[a + 5], row[a + 6])] if postcode and row[a + 4] is not None else []
+            current = (
+                [(row[a + 5], row[a + 6])]
+                if postcode and row[a + 4] is not None and row[a + 4] not in hidden_addresses
+                else []
+            )
             people[pid] = _Candidate(pid, row[a + 1], row[a + 2], row[a + 3], current)
         if family:
             people[pid].names.append((row[0], row[1]))
@@ -377,6 +387,8 @@ def person_search(user, query: SearchQuery) -> list[SearchHit]:
         except IdentifierError:
             postcode = query.postcode.strip().upper()
     with transaction.atomic():
+        # a restricted address is never matched, scored or shown for those it does not name
+        hidden_addresses = confidential_address_ids(user)
         if connection.vendor == "postgresql":
             # A search is a few milliseconds of work: starting a parallel worker for the
             # gatekeeper's caseload subquery cost far more (50 ms against 14 ms on a busy machine)
@@ -385,7 +397,7 @@ def person_search(user, query: SearchQuery) -> list[SearchHit]:
         scored = []
         # the candidates of a common name share a few names: score each name once
         name_scores: dict[tuple, float] = {}
-        for candidate in _candidates(user, query, given, family, postcode):
+        for candidate in _candidates(user, query, given, family, postcode, hidden_addresses):
             reasons: list[str] = []
             score = _score_values(
                 candidate.date_of_birth,
@@ -405,6 +417,10 @@ def person_search(user, query: SearchQuery) -> list[SearchHit]:
         scored.sort(key=lambda item: item[0])
         top = scored[:SEARCH_LIMIT]
         shown = _shown([candidate.pk for _, _, candidate, _ in top])
+        for person in shown.values():
+            if any(pa.address_id in hidden_addresses for pa in person.current_addresses):
+                person.current_addresses = []
+                person.address_confidential = True
         hits = [
             SearchHit(person=shown[candidate.pk], score=score, reasons=reasons)
             for _, score, candidate, reasons in top
@@ -442,6 +458,15 @@ class PersonRecord:
     relationships: list[tuple[str, Person, Relationship]]
     agencies: list[Involvement]
     hidden: frozenset[str] = frozenset()  # fields this user's role is not shown
+    # the user's running emergency access that lets them see this person, if that is how
+    break_glass: object | None = None
+    # ids of addresses shown as "Address confidential" to this user (restricted records)
+    hidden_addresses: frozenset[int] = frozenset()
+
+    @property
+    def address_confidential(self) -> bool:
+        current = self.current_address
+        return bool(current and current.address_id in self.hidden_addresses)
 
 
 def person_record(user, person_id: int, *, reason: str = "") -> PersonRecord:
@@ -492,6 +517,18 @@ def person_record(user, person_id: int, *, reason: str = "") -> PersonRecord:
                 to_this.append((kind.label, rel.from_person, rel))
         addresses = list(person.addresses.all())
         memberships = list(person.memberships.all())
+        # a restricted person is left out of the household and relationships of those the
+        # restriction does not name, and a restricted address is not shown to them
+        hidden_people = restricted_person_ids(user)
+        hidden_addresses = frozenset(confidential_address_ids(user))
+        for m in memberships:
+            m.others = [
+                o
+                for o in m.household.memberships.all()
+                if o.person_id != person.pk and o.person_id not in hidden_people
+            ]
+        from_this = [r for r in from_this if r[1].pk not in hidden_people]
+        to_this = [r for r in to_this if r[1].pk not in hidden_people]
         household_ids = [m.household_id for m in memberships if m.end_date is None]
         agencies = list(
             Involvement.objects.filter(Q(person=person) | Q(household_id__in=household_ids))
@@ -500,12 +537,15 @@ def person_record(user, person_id: int, *, reason: str = "") -> PersonRecord:
             .order_by("agency__name")
         )
         can_edit = can_edit_person(user, person)
+        break_glass = active_break_glass_for(user, person)
         audit_record(
             actor=user,
             action=AuditAction.VIEW,
             object_type="person",
             object_id=person.pk,
             reason=reason,
+            # a view under emergency access is marked, for the DPO's review
+            details={"break_glass": break_glass.pk} if break_glass else None,
         )
     return PersonRecord(
         person=person,
@@ -517,6 +557,8 @@ def person_record(user, person_id: int, *, reason: str = "") -> PersonRecord:
         relationships=from_this + to_this,
         agencies=agencies,
         hidden=hidden_person_fields(user),
+        break_glass=break_glass,
+        hidden_addresses=hidden_addresses,
     )
 
 
@@ -526,6 +568,8 @@ class HouseholdRecord:
     current: list[HouseholdMembership]
     former: list[HouseholdMembership]
     can_edit: bool = False  # may add members (the gatekeeper's EDIT answer)
+    address_confidential: bool = False
+    break_glass: object | None = None
 
 
 def household_record(user, household_id: int) -> HouseholdRecord:
@@ -536,17 +580,37 @@ def household_record(user, household_id: int) -> HouseholdRecord:
         can_edit = False
     else:
         can_edit = True
-    memberships = list(
-        household.memberships.select_related("person").order_by("person__date_of_birth")
+    # a restricted member is left out for those the restriction does not name, and the
+    # household's address is confidential when it is (or was) a restricted person's address
+    hidden_people = restricted_person_ids(user)
+    memberships = [
+        m
+        for m in household.memberships.select_related("person").order_by("person__date_of_birth")
+        if m.person_id not in hidden_people
+    ]
+    current = [m for m in memberships if m.end_date is None]
+    household = Household.objects.select_related("address").get(pk=household.pk)
+    hidden_addresses = confidential_address_ids(user)
+    restricted_here = any(
+        m.person_id in hidden_people for m in household.memberships.filter(end_date__isnull=True)
+    )
+    break_glass = next(
+        (b for b in (active_break_glass_for(user, m.person) for m in current[:1]) if b), None
     )
     audit_record(
-        actor=user, action=AuditAction.VIEW, object_type="household", object_id=household.pk
+        actor=user,
+        action=AuditAction.VIEW,
+        object_type="household",
+        object_id=household.pk,
+        details={"break_glass": break_glass.pk} if break_glass else None,
     )
     return HouseholdRecord(
-        household=Household.objects.select_related("address").get(pk=household.pk),
-        current=[m for m in memberships if m.end_date is None],
+        household=household,
+        current=current,
         former=[m for m in memberships if m.end_date is not None],
         can_edit=can_edit,
+        address_confidential=household.address_id in hidden_addresses or restricted_here,
+        break_glass=break_glass,
     )
 
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from continuum.core.forms import apply_service_errors as _apply_service_errors
 from continuum.core.ratelimit import RateLimited
 from continuum.governance import rules as perms
+from continuum.governance.context_processors import mark_session
 from continuum.linkage import access as linkage_access
 from continuum.linkage import selectors as linkage_selectors
 from continuum.linkage.matching import record_from_fields
@@ -65,6 +66,8 @@ def search(request):
 @require_http_methods(["GET"])
 def person_detail(request, person_id: int):
     record = selectors.person_record(request.user, person_id)
+    if record.break_glass:  # the emergency access banner shows on every page while it runs
+        mark_session(request, record.break_glass.expires_at)
     return render(
         request,
         "people/person_detail.html",
@@ -196,10 +199,11 @@ def household_detail(request, household_id: int):
 @require_http_methods(["GET", "POST"])
 def household_add_member(request, household_id: int):
     household = selectors.household_for_edit(request.user, household_id)
+    hidden = selectors.restricted_person_ids(request.user)  # restricted: not offered as parent
     parents = [
         m.person
         for m in household.memberships.filter(end_date__isnull=True).select_related("person")
-        if m.person.kind == PersonKind.ADULT
+        if m.person.kind == PersonKind.ADULT and m.person_id not in hidden
     ]
     form = AddMemberForm(request.POST or None, parents=parents, initial={"kind": PersonKind.CHILD})
     matches = limited = None

@@ -30,6 +30,7 @@ from continuum.audit.models import AuditAction
 from continuum.audit.services import audit_record
 from continuum.core.db import report_transaction
 from continuum.directory.models import Team
+from continuum.governance.access import restricted_person_ids
 from continuum.people.selectors import PersonRecord, person_record
 from continuum.referrals import access
 from continuum.referrals.models import (
@@ -287,6 +288,10 @@ def front_door_queue(user, *, page: int = 1, rag: str = "", now: dt.datetime | N
     overdue count (one pass), the page's ids, the page's rows."""
     now = now or timezone.now()
     open_contacts = access.contacts_visible_to(user).filter(status__in=OPEN_STATUSES)
+    # a contact about a restricted child is listed only for the staff the restriction names
+    restricted = restricted_person_ids(user)
+    if restricted:
+        open_contacts = open_contacts.exclude(child_id__in=restricted)
     counts: dict[str, int] = {}
     overdue = 0
     late = late_filter(now)

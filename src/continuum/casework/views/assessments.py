@@ -32,7 +32,7 @@ from continuum.casework.forms import (
 from continuum.casework.views._common import (
     _apply_errors,
 )
-from continuum.governance.access import Access
+from continuum.governance.access import Access, person_for_user, restricted_person_ids
 from continuum.people.errors import ConflictError
 
 # --- Assessments --------------------------------------------------------------------------
@@ -73,7 +73,8 @@ def assessment_detail(request, assessment_id: int):
         ]
         family_domains.append((domain.label, rows))
     children = []
-    for child in assessment.children.select_related("person"):
+    hidden = restricted_person_ids(request.user)  # a restricted child is not shown to others
+    for child in assessment.children.exclude(person_id__in=hidden).select_related("person"):
         rows = [
             (label, entries.get((child.person_id, code)))
             for code, label in DIMENSION_LABELS.items()
@@ -155,6 +156,8 @@ def assessment_family(request, assessment_id: int):
 
 @require_http_methods(["GET", "POST"])
 def assessment_child(request, assessment_id: int, person_id: int):
+    # the child's own record first: a restricted child is 404 here as everywhere
+    person_for_user(request.user, person_id)
     assessment = _draft_for_edit(request, assessment_id)
     if assessment is None:
         return redirect("casework:assessment", assessment_id=assessment_id)

@@ -67,7 +67,7 @@ def episode_open(request, household_id: int):
     household = household_for_user(request.user, household_id, need=Access.EDIT)
     if not can_open_episode(request.user):
         raise PermissionDenied("Your role cannot open an episode")
-    members = selectors.household_members(household)
+    members = selectors.household_members(household, user=request.user)
     children = [p for p in members if p.kind != PersonKind.ADULT]
     colleagues = list(
         User.objects.filter(agency_id=request.user.agency_id, is_active=True)
@@ -233,7 +233,7 @@ def episode_child_end(request, episode_id: int, child_id: int):
     """End one child's part in the episode while it goes on for the others."""
     episode = episode_for_user(request.user, episode_id, need=Access.EDIT)
     require_manage(request.user, episode)
-    child = _pick(selectors.children_in_episode(episode), child_id)
+    child = _pick(selectors.children_in_episode(episode, user=request.user), child_id)
     statutory = episode.kind in STATUTORY_KINDS
     form = ChildEndForm(request.POST or None, statutory=statutory)
     if request.method == "POST" and form.is_valid():

@@ -34,17 +34,22 @@ from continuum.people.errors import ConflictError
 # --- Plan ---------------------------------------------------------------------------------
 
 
-def _plan_owners(episode):
+def _plan_owners(user, episode):
     return owner_choices(
-        selectors.taf_users(episode), selectors.household_members(episode.household)
+        selectors.taf_users(episode), selectors.household_members(episode.household, user=user)
     )
 
 
-def _resolve_owner(episode, form):
+def _resolve_owner(user, episode, form):
     user_id, person_id = form.owner_ids()
     owner_user = next((u for u in selectors.taf_users(episode) if u.pk == user_id), None)
     owner_person = next(
-        (p for p in selectors.household_members(episode.household) if p.pk == person_id), None
+        (
+            p
+            for p in selectors.household_members(episode.household, user=user)
+            if p.pk == person_id
+        ),
+        None,
     )
     if owner_user is None and owner_person is None:
         raise ValidationError({"owner": "Choose one person to own this action"})
@@ -145,11 +150,11 @@ def plan_edit(request, episode_id: int):
 def action_add(request, episode_id: int):
     plan = _plan_for_edit(request, episode_id)
     episode = plan.episode
-    form = ActionForm(request.POST or None, owners=_plan_owners(episode))
+    form = ActionForm(request.POST or None, owners=_plan_owners(request.user, episode))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            owner_user, owner_person = _resolve_owner(episode, form)
+            owner_user, owner_person = _resolve_owner(request.user, episode, form)
             services.action_add(
                 actor=request.user,
                 plan=plan,
@@ -185,12 +190,14 @@ def action_edit(request, episode_id: int, action_id: int):
         "status": action.status,
         "version": action.version,
     }
-    form = ActionEditForm(request.POST or None, owners=_plan_owners(episode), initial=initial)
+    form = ActionEditForm(
+        request.POST or None, owners=_plan_owners(request.user, episode), initial=initial
+    )
     conflict = None
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            owner_user, owner_person = _resolve_owner(episode, form)
+            owner_user, owner_person = _resolve_owner(request.user, episode, form)
             services.action_update(
                 actor=request.user,
                 action=action,

@@ -43,7 +43,7 @@ def _done(request, episode, message: str):
 @require_http_methods(["GET", "POST"])
 def s47_start(request, episode_id: int):
     episode = _episode(request, episode_id)
-    children = selectors.children_in_episode(episode)
+    children = selectors.children_in_episode(episode, user=request.user)
     form = S47StartForm(request.POST or None, children=children)
     if request.method == "POST" and form.is_valid():
         try:

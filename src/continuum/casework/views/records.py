@@ -39,8 +39,8 @@ from continuum.people.models import PersonKind
 @require_http_methods(["GET", "POST"])
 def visit_record(request, episode_id: int):
     episode = episode_for_user(request.user, episode_id, need=Access.EDIT)
-    members = selectors.household_members(episode.household)
-    children = [c.person for c in selectors.children_in_episode(episode)]
+    members = selectors.household_members(episode.household, user=request.user)
+    children = [c.person for c in selectors.children_in_episode(episode, user=request.user)]
     # From the child's page ("Record a visit", ?child=<id>): that child is ticked as seen.
     child = request.GET.get("child", "")
     initial = {f"c{c.pk}_seen": True for c in children if str(c.pk) == child}
@@ -85,7 +85,9 @@ def prompt_resolve(request, episode_id: int, prompt_id: int):
     if prompt is None:
         raise Http404("Not found")
     people = [
-        p for p in selectors.household_members(episode.household) if p.kind == PersonKind.ADULT
+        p
+        for p in selectors.household_members(episode.household, user=request.user)
+        if p.kind == PersonKind.ADULT
     ]
     form = PromptResolveForm(request.POST or None, people=people)
     if request.method == "POST" and form.is_valid():
@@ -195,7 +197,7 @@ def person_chronology(request, person_id: int):
 @require_http_methods(["GET", "POST"])
 def chronology_add(request, household_id: int):
     household = household_for_user(request.user, household_id, need=Access.EDIT)
-    people = selectors.household_members(household)
+    people = selectors.household_members(household, user=request.user)
     form = ChronologyEntryForm(request.POST or None, people=people)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from conftest import PERSONAS
 from continuum.casework.tests import matrix as casework_matrix
 from continuum.core.tests import matrix as sign_in_matrix
+from continuum.governance.tests import matrix as governance_matrix
 from continuum.hubs.tests import matrix as hubs_matrix
 from continuum.linkage.tests import matrix as linkage_matrix
 from continuum.outcomes.tests import matrix as outcomes_matrix
@@ -111,6 +112,7 @@ UI.update(linkage_matrix.UI)
 UI.update(hubs_matrix.UI)
 UI.update(outcomes_matrix.UI)
 UI.update(servicedirectory_matrix.UI)
+UI.update(governance_matrix.UI)
 
 NEW_CHILD = {
     "kind": "child",
@@ -340,3 +342,107 @@ def test_every_route_is_in_the_matrix():
     assert not missing, f"Add these routes to the permission matrix: {sorted(missing)}"
     stale = (set(UI) | set(API) | EXEMPT) - routes
     assert not stale, f"The matrix names routes that no longer exist: {sorted(stale)}"
+
+
+# --- Restricted records: no route widens what a user can see ----------------------------------
+
+NAMED = "involved_practitioner"  # the one member of staff each restriction below names
+
+
+def _restrict(person, named_user, dpo_user):
+    from continuum.governance import services as governance_services
+
+    return governance_services.restriction_create(
+        actor=dpo_user, person=person, scope="record", reason="Refuge", allowed=[named_user]
+    )
+
+
+def _subject_person_id(url: str):
+    from urllib.parse import urlsplit
+
+    from django.urls import resolve
+
+    return resolve(urlsplit(url).path).kwargs.get("person_id")
+
+
+ROUTES = [("ui", name) for name in UI] + [("api", name) for name in API]
+
+
+@pytest.mark.parametrize(("kind", "name"), ROUTES)
+def test_a_restricted_person_is_404_on_every_route_about_them(
+    kind, name, personas, family, login, api_client
+):
+    """Restrict the person a route is about to one named worker: everyone else (but the DPO) gets
+    404, exactly as if the record did not exist; the named worker and the DPO get what the
+    matrix gives them."""
+    method, url, body, expected = (UI if kind == "ui" else API)[name]
+    person_id = _subject_person_id(url(family))
+    if person_id is None:
+        pytest.skip("not a route about one person")
+    _restrict(Person.objects.get(pk=person_id), personas[NAMED], personas["dpo"])
+    client_for = login if kind == "ui" else api_client
+    actual = {
+        p: _call(client_for(personas[p]), method, url(family), _body(body, family)).status_code
+        for p in PERSONAS
+    }
+    assert actual == {p: s if p in (NAMED, "dpo") else 404 for p, s in expected.items()}
+
+
+@pytest.mark.parametrize(
+    ("who", "shown_as"), [("partner", b"Walker"), ("twin2", b"Jordan")], ids=["adult", "child"]
+)
+def test_a_restricted_person_appears_on_no_page_for_others(
+    who, shown_as, personas, family, login, api_client
+):
+    """Dean Walker (an adult in the home) or Jordan Smith (a child in an episode, with a
+    referral, a visit and an assessment), restricted to one worker, is named on no page and in
+    no API answer that anyone else reads: household lists, relationships, search, episodes,
+    visits, assessments, lists of every app."""
+    _restrict(getattr(family, who), personas[NAMED], personas["dpo"])
+    leaks = []
+    for kind, name in ROUTES:
+        method, url, _unused, _expected = (UI if kind == "ui" else API)[name]
+        if method != "get":
+            continue
+        for p in PERSONAS:
+            if p in (NAMED, "dpo"):
+                continue
+            client = (login if kind == "ui" else api_client)(personas[p])
+            response = _call(client, method, url(family), None)
+            content = (
+                b"".join(response.streaming_content)
+                if response.streaming
+                else response.content
+            )
+            if shown_as in content:
+                leaks.append((name, p))
+    assert not leaks, " ".join(f"{n}/{p}" for n, p in sorted(leaks))
+
+
+# Actions of the worker's own service about a family they can see, gated by seeing it (not by
+# changing its record), stay open under emergency access (ADR 0005, known limits).
+OPEN_UNDER_BREAK_GLASS = {"hubs:match_start"}  # a hub worker offers the family a volunteer
+
+
+def test_break_glass_opens_no_change(personas, family, login, api_client):
+    """Emergency access is READ only: on every route where a read-only partner is refused a
+    change (403) and the uninvolved worker normally gets 404, the worker with break-glass to
+    Kerry Smith (and so her household) gets 403 or 404, never a success."""
+    from continuum.governance import services as governance_services
+
+    worker = personas["uninvolved_worker"]
+    governance_services.break_glass_open(
+        actor=worker, person=family.mother, reason="Out-of-hours emergency at the clinic"
+    )
+    widened = []
+    for kind, name in ROUTES:
+        method, url, body, expected = (UI if kind == "ui" else API)[name]
+        if expected["read_only_partner"] != 403 or expected["uninvolved_worker"] != 404:
+            continue
+        if name in OPEN_UNDER_BREAK_GLASS:
+            continue
+        client = (login if kind == "ui" else api_client)(worker)
+        status = _call(client, method, url(family), _body(body, family)).status_code
+        if status not in (403, 404):
+            widened.append(f"{name}: {status}")
+    assert not widened, " ".join(widened)

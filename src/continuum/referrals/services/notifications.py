@@ -103,3 +103,15 @@ def notification_mark_read(*, actor: User, notification: Notification) -> None:
     Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
         read_at=timezone.now(), read_by=actor
     )
+
+
+def governance_notice(notice) -> Notification:
+    """A governance notice (e.g. a worker's emergency access) in the recipient's own inbox and
+    email; registered with `governance.services.register_notifier` when the app is ready."""
+    return notify(
+        recipient=notice.recipient,
+        subject=notice.subject,
+        body=notice.body,
+        url=notice.url,
+        email_to=[notice.recipient.email],
+    )
