@@ -115,3 +115,31 @@ def test_record_a_visit_from_the_childs_page(area, page, a11y):
     assert len(loads) <= 2, f"recording a visit took {len(loads)} page loads: {loads}"
     assert interactions <= 8, f"recording a visit took {interactions} interactions"
     a11y.assert_all_checked()
+
+
+def test_a_hand_over_is_acknowledged_in_one_click_from_the_home_page(area, page, a11y):
+    """Issue 15: an information request waiting on the home page, acknowledged there."""
+    from continuum.referrals import services as referrals
+
+    referral = referrals.referral_create(
+        actor=area.lead, child=area.child,
+        data={"destination": "front_door", "concerns": "Bruising seen at the hub",
+              "what_has_been_tried": "Talked with mother", "child_views": "Kai said he fell",
+              "parents_views": "Mother worried", "referrer_level": 3, "consent": "given",
+              "urgency": "routine", "source": "1D"},
+    )  # fmt: skip
+    referral = referrals.referral_submit(actor=area.lead, referral=referral)
+    referral = referrals.referral_receive(actor=area.front_door, referral=referral, rag="amber")
+    referrals.referral_request_information(
+        actor=area.front_door, referral=referral, to_agency=area.dsl.agency,
+        question="Is Kai in school?", due_at=timezone.now() + dt.timedelta(days=1),
+    )  # fmt: skip
+    a11y.watch(page)
+    sign_in(page, a11y, area.dsl)  # lands on the home page, axe-checked with the button on it
+    item = page.get_by_role("listitem").filter(has_text="Information request about Kai Marsh")
+    item.get_by_role("button", name=re.compile("^Acknowledge")).click()  # the one click
+    expect(page.get_by_text("You have acknowledged the request about Kai Marsh")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"^https?://[^/]+/$"))
+    a11y.check(page, label="home after acknowledging")
+    expect(page.get_by_text("Information request about Kai Marsh")).to_have_count(0)
+    a11y.assert_all_checked()

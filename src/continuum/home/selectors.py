@@ -34,6 +34,9 @@ class Item:
     detail: str = ""
     when: dt.date | None = None
     overdue: bool = False
+    # A one-click action posted straight from the home page: (button text, url). The view it
+    # posts to checks access as it always does, and brings the user back home.
+    action: tuple[str, str] | None = None
 
 
 @dataclass
@@ -247,6 +250,7 @@ def _handovers(user) -> Section:
             "Acknowledge and answer",
             _day(q.acknowledgement_due_at),
             bool(q.acknowledgement_due_at and q.acknowledgement_due_at < now),
+            ("Acknowledge", reverse("referrals:request_acknowledge", args=[q.pk])),
         )
         for q in waiting.requests
     ]

@@ -462,6 +462,11 @@ def request_detail(request, request_id: int):
 def request_acknowledge(request, request_id: int):
     info = access.information_request_for_user(request.user, request_id)
     services.information_request_acknowledge(actor=request.user, request=info)
+    if request.POST.get("next") == "home":  # acknowledged from the home page: back to it
+        messages.success(
+            request, f"You have acknowledged the request about {info.referral.child.display_name}"
+        )
+        return redirect("home")
     messages.success(request, "You have acknowledged this request")
     return redirect("referrals:request", request_id=info.pk)
 

@@ -400,3 +400,31 @@ def test_queue_query_count_does_not_grow_with_contacts(family, referrer, front_d
     assert response.content.count(b"/referrals/contacts/") == 50
     assert later_page.content.count(b"/referrals/contacts/") == 30
     assert b"Page 3 of 3" in later_page.content
+
+
+def test_an_information_request_is_acknowledged_in_one_click_from_the_home_page(
+    received, front_door_worker, agencies, read_only_partner, uninvolved_worker, login
+):
+    """Issue 15: a hand-over waiting on the home page is one click away from acknowledged."""
+    request = services.referral_request_information(
+        actor=front_door_worker,
+        referral=received,
+        to_agency=agencies.police,
+        question="Any call-outs?",
+        due_at=timezone.now() + dt.timedelta(hours=5),
+    )
+    acknowledge = reverse("referrals:request_acknowledge", args=[request.pk])
+    # another agency's worker can neither see the button nor use it
+    outsider = login(uninvolved_worker)
+    assert acknowledge.encode() not in outsider.get(reverse("home")).content
+    assert outsider.post(acknowledge, {"next": "home"}).status_code == 404
+
+    police = login(read_only_partner)
+    home = police.get(reverse("home")).content.decode()
+    assert f'action="{acknowledge}"' in home  # the button is on the home page itself
+    response = police.post(acknowledge, {"next": "home"}, follow=True)
+    assert response.redirect_chain == [(reverse("home"), 302)]
+    assert "You have acknowledged the request about" in response.content.decode()
+    assert acknowledge not in response.content.decode()  # no longer waiting
+    request.refresh_from_db()
+    assert request.acknowledged_by == read_only_partner and request.acknowledged_at
