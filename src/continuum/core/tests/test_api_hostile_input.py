@@ -50,7 +50,11 @@ ENDPOINTS = {
     ("POST", "/api/referrals"): "referral",
     ("POST", "/api/casework/episodes/{episode_id}/visits"): "visit",
     ("POST", "/api/hubs/sessions/{session_id}/registers"): "register",
+    ("POST", "/api/people/{person_id}/birth"): "birth",
+    # multipart (a file), not JSON: walked by test_hostile_extracts_never_answer_500 below
+    ("POST", "/api/linkage/imports"): "import",
 }
+JSON_KINDS = sorted(set(ENDPOINTS.values()) - {"import"})
 
 
 @pytest.fixture
@@ -102,6 +106,9 @@ def _valid(kind: str, family, episode, session) -> tuple[str, str, dict]:
             "observations": "Fine"}),
         "register": ("post", f"/api/hubs/sessions/{session.pk}/registers",
                      {"register_uuid": str(uuid.uuid4()), "attended": []}),
+        "birth": ("post", f"/api/people/{family.unborn.pk}/birth", {
+            "date_of_birth": (timezone.localdate() - dt.timedelta(days=1)).isoformat(),
+            "given_name": "Ava", "sex": "F"}),
     }[kind]  # fmt: skip
 
 
@@ -131,7 +138,7 @@ def _cases(body: dict):
                     yield f"{field}.{sub}", {**body, field: {**value, sub: hostile}}
 
 
-@pytest.mark.parametrize("kind", sorted(set(ENDPOINTS.values())))
+@pytest.mark.parametrize("kind", JSON_KINDS)
 def test_hostile_values_never_answer_500(
     kind, world, involved_practitioner, api_client, settings
 ):
@@ -253,3 +260,31 @@ def test_the_address_form_shows_the_address_rule_against_its_field(involved_prac
         "type it again rather than pasting it"
     ]
     assert not Person.objects.filter(family_name="Stone").exists()
+
+
+HOSTILE_EXTRACTS = [
+    b"",  # empty
+    b"\x00\x01\x02\xff\xfe",  # binary
+    b"record_id,given_name,family_name\n",  # a header and nothing else
+    b"record_id,given_name,family_name\nR1,Ava\x00,Stone\n",  # a null character in a cell
+    "record_id,given_name,family_name\nR1,Zo\u00eb,Stone\n".encode("utf-16"),  # not UTF-8
+    b"record_id,given_name,family_name\nR1," + b"A" * 100_000 + b",Stone\n",  # a huge cell
+    b"PK\x03\x04 not really a workbook",  # looks like XLSX, is not
+    b'record_id,given_name,family_name\n"R1,Ava,Stone\n',  # an unclosed quote
+]
+
+
+@pytest.mark.parametrize("content", HOSTILE_EXTRACTS, ids=range(len(HOSTILE_EXTRACTS)))
+def test_hostile_extracts_never_answer_500(content, data_steward, api_client):
+    """The multipart import endpoint: a bad file is refused with the error shape (or accepted
+    and reported row by row), never a 500."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    for name in ("extract.csv", "extract.xlsx"):
+        response = api_client(data_steward).post(
+            "/api/linkage/imports", {"file": SimpleUploadedFile(name, content, "text/csv")}
+        )
+        assert response.status_code in (201, 422), (name, response.status_code, response.content)
+        if response.status_code == 422:
+            body = response.json()
+            assert body["detail"] == "Invalid input" and body["errors"], body

@@ -297,6 +297,11 @@ NOT_ABOUT_THE_FAMILY: dict[str, tuple[set[str], str]] = {
         set(NO_RELATIONSHIP) | {"data_steward"}, "a local service's public entry: no one's record"
     ),
     "outcomes:instrument_edit": ({"analyst"}, "an outcome measure's settings: no one's record"),
+    "governance:break_glass_end": (
+        {"uninvolved_worker"},
+        "ending one's own emergency access (the matrix's access is the uninvolved worker's): it "
+        "shows no record and only narrows what they see; anyone else's answers 404",
+    ),
     **{
         name: ({"data_steward"}, "the steward's own agency's import: their work, no one's record")
         for name in ("linkage:import_detail", "linkage:import_mapping", "linkage:import_errors",
