@@ -26,7 +26,9 @@ def test_no_missing_migrations():
 
 def _import_settings(**env) -> subprocess.CompletedProcess:
     clean = {
-        k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"}
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "AUDIT_CHAIN_KEY"}
     }
     clean.pop("DJANGO_SETTINGS_MODULE", None)
     return subprocess.run(  # our own interpreter, fixed arguments
@@ -64,7 +66,9 @@ def test_production_needs_allowed_hosts():
 
 
 def test_production_starts_when_configured():
-    result = _import_settings(SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="continuum.example")
+    result = _import_settings(
+        SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="continuum.example", AUDIT_CHAIN_KEY="a" * 40
+    )
     assert result.returncode == 0, result.stderr
 
 
