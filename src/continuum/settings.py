@@ -210,3 +210,7 @@ AUDIT_CHECKPOINT_FILE = Path(
     env_str("CONTINUUM_AUDIT_CHECKPOINT_FILE", str(DATA_DIR / "audit-checkpoints.jsonl"))
 )
 AUDIT_CHECKPOINT_EVERY = env_int("AUDIT_CHECKPOINT_EVERY", 1000)  # events; 0: only from cron
+# Every page about a person, family or case leaves an audit event, even a form (audit/pages.py).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("continuum.core.auth.LoginRequired") + 1, "continuum.audit.pages.PageViewAudit"
+)

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from continuum.audit import pages
 from continuum.audit.models import (
     CURRENT_SCHEME,
     GENESIS_HASH,
@@ -124,6 +125,7 @@ def audit_record_many(*, actor, events: list[AuditEntry]) -> list[AuditEvent]:
         ]
         if subjects:
             bulk_insert(subjects)
+        pages.note_events(e.action for e in out)
         every = settings.AUDIT_CHECKPOINT_EVERY
         if every and seq // every > head.last_seq // every:
             newest = out[-1]

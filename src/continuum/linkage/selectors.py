@@ -70,6 +70,7 @@ def possible_matches(user, record: dict, *, limit: int = 5) -> MatchResult:
             "result_ids": [c.person.pk for c in visible],
             "hidden_count": len(found) - len([c for c in found if c.person.pk in visible_ids]),
         },
+        person_ids=[c.person.pk for c in visible],
     )
     return MatchResult(visible, len(found) - len(visible_ids), str(params.get("model_version", "")))
 
@@ -120,6 +121,7 @@ def review_detail(user, review: MatchReview) -> ReviewView:
         object_type="match_review",
         object_id=review.pk,
         details={"candidate_person_id": person.pk, "source_record_id": review.record_id},
+        person_ids=[person.pk],
     )
     return ReviewView(review, ours, theirs, rows)
 

@@ -405,6 +405,7 @@ def person_search(user, query: SearchQuery) -> list[SearchHit]:
                 "result_count": len(hits),
                 "result_ids": [h.person.pk for h in hits],
             },
+            person_ids=[h.person.pk for h in hits],
         )
     return hits
 
@@ -483,6 +484,7 @@ def person_record(user, person_id: int, *, reason: str = "") -> PersonRecord:
             object_type="person",
             object_id=person.pk,
             reason=reason,
+            person_ids=[person.pk],
         )
     return PersonRecord(
         person=person,
@@ -509,7 +511,11 @@ def household_record(user, household_id: int) -> HouseholdRecord:
         household.memberships.select_related("person").order_by("person__date_of_birth")
     )
     audit_record(
-        actor=user, action=AuditAction.VIEW, object_type="household", object_id=household.pk
+        actor=user,
+        action=AuditAction.VIEW,
+        object_type="household",
+        object_id=household.pk,
+        person_ids=[m.person_id for m in memberships],
     )
     return HouseholdRecord(
         household=Household.objects.select_related("address").get(pk=household.pk),
@@ -545,4 +551,15 @@ def relationship_candidates(user, person: Person) -> list[Person]:
         .exclude(pk=person.pk)
         .distinct()
         .order_by("family_name", "given_name")
+    )
+
+
+def people_in_households(household_ids) -> list[int]:
+    """Everyone who has ever belonged to these households: whom a page about them is about
+    (the audit event's subjects; not a read shown to anyone)."""
+    return list(
+        HouseholdMembership.objects.filter(household_id__in=list(household_ids))
+        .order_by()
+        .values_list("person_id", flat=True)
+        .distinct()
     )
