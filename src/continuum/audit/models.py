@@ -59,7 +59,8 @@ class AuditEvent(models.Model):
     )
 
     class Meta:
-        ordering = ["seq"]
+        # No default ordering: every read of the chain says its order (audit_verify relies on
+        # its own ORDER BY seq, tested on PostgreSQL where a scan's order is not the seq order).
         indexes = [
             models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
             models.Index(fields=["actor_id", "occurred_at"], name="audit_actor_idx"),

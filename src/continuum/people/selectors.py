@@ -563,3 +563,22 @@ def people_in_households(household_ids) -> list[int]:
         .values_list("person_id", flat=True)
         .distinct()
     )
+
+
+def person_audit_subject(person_id: int):
+    """The person as the data protection officer's audit pages name them (those pages check
+    the DPO role themselves): their name and every household they have belonged to."""
+    from continuum.audit.selectors import PersonSubject
+
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None:
+        return None
+    households = HouseholdMembership.objects.filter(person=person).values_list(
+        "household_id", flat=True
+    )
+    return PersonSubject(person.pk, person.display_name, list(households))
+
+
+def person_audit_names(person_ids: list[int]) -> dict[int, str]:
+    """Names of the people on an audit page, for the data protection officer."""
+    return {p.pk: p.display_name for p in Person.objects.filter(pk__in=person_ids)}

@@ -12,6 +12,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AlterModelOptions(name="auditevent", options={}),
         migrations.AddField(
             model_name='auditevent',
             name='scheme',

@@ -41,6 +41,7 @@ NO_PERSONAL_DATA = {
     "servicedirectory:import": "a form to import the service directory, no people",
     "servicedirectory:export": "the service directory as a file, no people",
     "hubs:volunteer_profile": "the signed-in volunteer's own profile (staff data, not a family)",
+    "audit:staff_index": "the DPO's list of members of staff (directory data, not a family)",
 }
 
 # Reads of personal data that are known not to be audited yet, each with where it is mended.

@@ -45,6 +45,12 @@ EVERYONE = dict.fromkeys(PERSONAS, 200)
 DPO_ONLY = dict.fromkeys(PERSONAS, 404) | {"dpo": 200}
 
 
+def _staff_id(username: str) -> int:
+    from continuum.directory.models import User
+
+    return User.objects.get(username=username).pk
+
+
 def _created(expected: dict[str, int]) -> dict[str, int]:
     return {p: 201 if s == 200 else s for p, s in expected.items()}
 
@@ -88,6 +94,13 @@ UI = {
     "audit:person_log": (
         "get",
         lambda f: reverse("audit:person_log", args=[f.mother.pk]),
+        None,
+        DPO_ONLY,
+    ),
+    "audit:staff_index": ("get", lambda f: reverse("audit:staff_index"), None, DPO_ONLY),
+    "audit:staff_log": (
+        "get",
+        lambda f: reverse("audit:staff_log", args=[_staff_id("hub.practitioner")]),
         None,
         DPO_ONLY,
     ),
