@@ -41,7 +41,7 @@ def test_two_concurrent_appends_do_not_fork_the_chain():
                 b_started.wait(10)
                 # give B time to reach the head while this transaction still holds it
                 threading.Event().wait(0.5)
-        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
+        except BaseException as exc:
             errors.append(exc)
         finally:
             a_appended.set()
@@ -53,7 +53,7 @@ def test_two_concurrent_appends_do_not_fork_the_chain():
             b_started.set()
             with transaction.atomic():
                 audit_record(actor=None, action="view", object_type="race", object_id="b")
-        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connections.close_all()
