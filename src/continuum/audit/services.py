@@ -123,8 +123,10 @@ def audit_record_many(*, actor, events: list[AuditEntry]) -> list[AuditEvent]:
         subjects = [
             AuditSubject(seq=e.seq, person_id=pk) for e in out for pk in e.subject_person_ids
         ]
-        if subjects:
+        if len(subjects) > 100:  # COPY pays off for many rows; one INSERT is cheaper for a few
             bulk_insert(subjects)
+        elif subjects:
+            AuditSubject.objects.bulk_create(subjects)
         pages.note_events(e.action for e in out)
         every = settings.AUDIT_CHECKPOINT_EVERY
         if every and seq // every > head.last_seq // every:

@@ -285,3 +285,28 @@ def test_production_refuses_to_start_without_an_audit_chain_key():
             env=run_env, capture_output=True, text=True, timeout=60, check=False,
         )  # fmt: skip
         assert "Production needs AUDIT_CHAIN_KEY" in result.stderr, key
+
+
+def test_subject_index_rows_for_events_not_in_the_chain_are_detected(family):
+    newest = AuditEvent.objects.order_by("-seq").first()
+    AuditSubject.objects.create(seq=newest.seq + 1, person_id=family.mother.pk)
+    report = audit_verify()
+    assert (report.ok, report.first_broken_seq) == (False, newest.seq + 1)
+    assert "names events that are not in the chain" in report.problem
+
+
+def test_blank_lines_in_the_checkpoint_file_are_ignored(family, settings):
+    checkpoint_write()
+    with settings.AUDIT_CHECKPOINT_FILE.open("a") as file:
+        file.write("\n   \n")
+    checkpoint_write()
+    assert [c.line for c in checkpoints_read()] == [1, 4]
+    assert audit_verify().ok
+
+
+def test_no_one_is_named_twice_or_as_none(family, analyst):
+    event = audit_record(
+        actor=analyst, action="view", object_type="x", person_ids=[3, None, "3", 1]
+    )
+    assert event.subject_person_ids == [1, 3]
+    assert audit_record(actor=analyst, action="view", object_type="x").subject_person_ids == []
