@@ -13,6 +13,8 @@ Who may do what with them:
 - `front_door_worker`: children's social care front door → sees and changes everyone.
 - `dpo`: data protection officer → reads everyone, changes nothing (403), sees the audit pages.
 - `analyst`: works with aggregates → 404 on every person page.
+- `data_steward`: the police's data steward, loads the police's extracts → 404 on every person
+  page, though the police are involved (not in PERSONAS: its own matrix test).
 - `volunteer`: Home-Start volunteer matched to the family (READ) → sees the family, changes nothing;
   `unmatched_volunteer`, from the same agency but not matched → 404.
 """
@@ -126,6 +128,16 @@ def analyst(agencies):
 
 
 @pytest.fixture
+def data_steward(agencies):
+    """The police's data steward: loads the police's extracts, never sees a person's record
+    (even one the police are involved with)."""
+    return _staff(
+        "police.steward", agencies.police, Role.DATA_STEWARD, first_name="Kate",
+        last_name="Lind",
+    )  # fmt: skip
+
+
+@pytest.fixture
 def volunteer(agencies):
     return _staff(
         "volunteer", agencies.home_start, Role.VOLUNTEER, first_name="Val", last_name="Ng"
@@ -225,7 +237,8 @@ def family(agencies, catchment, involved_practitioner, read_only_partner, volunt
         agency=agencies.police,
         household=household,
         access=AccessLevel.READ,
-        source=InvolvementSource.DATA_SHARING,
+        source=InvolvementSource.SERVICE,
+        reason="Attended a domestic abuse incident at the home",
         started_by=read_only_partner,
     )
     InvolvementFactory(

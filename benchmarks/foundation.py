@@ -343,8 +343,8 @@ class Seeder:
             involve(ctx["social_work_id"], household=hh_id, source="referral",
                     reason="Child in need assessment")  # fmt: skip
         if rng.random() < 0.003:
-            involve(ctx["police_id"], household=hh_id, access="read", source="data_sharing",
-                    reason="Domestic abuse notification")  # fmt: skip
+            involve(ctx["police_id"], household=hh_id, access="read", source="service",
+                    reason="Attended a domestic abuse incident")  # fmt: skip
         for child_id, _kind, dob in child_ids:
             age = (TODAY - dob).days // 365 if dob else -1
             if age < 5 and rng.random() < 0.6:

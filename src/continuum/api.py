@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from ninja import NinjaAPI
+from ninja.errors import ValidationError as SchemaValidationError
 
+from continuum.core.apiinput import CheckedParser, validation_errors
 from continuum.core.auth import BrowserSessionAuth, TokenAuth
+from continuum.core.ratelimit import RateLimited
 from continuum.people.errors import ConflictError
 
 api = NinjaAPI(
@@ -20,6 +23,7 @@ api = NinjaAPI(
     docs_url="/docs",
     auth=[TokenAuth(), BrowserSessionAuth()],
     urls_namespace="api",
+    parser=CheckedParser(),  # text with a null character is refused as a field error
 )
 
 
@@ -36,6 +40,21 @@ def _validation_error(request, exc: ValidationError):
     return api.create_response(
         request, {"detail": "Invalid input", "errors": _errors(exc)}, status=422
     )
+
+
+@api.exception_handler(SchemaValidationError)
+def _schema_error(request, exc: SchemaValidationError):
+    # A wrong type or a missing field answers in the same shape as a service's refusal.
+    return api.create_response(
+        request, {"detail": "Invalid input", "errors": validation_errors(exc, request)}, status=422
+    )
+
+
+@api.exception_handler(RateLimited)
+def _rate_limited(request, exc: RateLimited):
+    response = api.create_response(request, {"detail": str(exc)}, status=429)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(PermissionDenied)

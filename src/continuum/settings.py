@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "continuum.linkage",
     "continuum.referrals",
     "continuum.casework",
+    "continuum.home",
 ]
 
 MIDDLEWARE = [
@@ -115,6 +116,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "continuum.core.context_processors.service",
                 "continuum.referrals.context_processors.inbox",
+                "continuum.home.navigation.menu",
             ],
         },
     }
@@ -139,6 +141,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The cache holds the per-user rate limits (core/ratelimit.py), so every app server must share
+# it: the database cache by default (table `continuum_cache`, created on `continuum migrate`),
+# or Redis with CACHE_URL=redis://host:6379/0. Never the per-process local-memory cache.
+_CACHE_URL = env_str("CACHE_URL", "") or ""
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}
+        if _CACHE_URL.startswith(("redis://", "rediss://"))
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "continuum_cache",
+            # one entry per user and window: never cull live counts (Django's default is 300)
+            "OPTIONS": {"MAX_ENTRIES": 200_000},
+        }
+    )
+}
 
 AUTH_PASSWORD_VALIDATORS = (
     [
@@ -195,6 +214,10 @@ LOGGING = {
 
 CONTINUUM_SERVICE_NAME = "Continuum"
 CONTINUUM_AREA_NAME = env_str("CONTINUUM_AREA_NAME", "Northbrook")
+# "Is this person already known?" checks (POST /api/people/match and the add-person pages'
+# duplicate warning): at most this many per member of staff in each window of this many seconds.
+CONTINUUM_MATCH_LIMIT = env_int("CONTINUUM_MATCH_LIMIT", 20)
+CONTINUUM_MATCH_WINDOW_SECONDS = env_int("CONTINUUM_MATCH_WINDOW_SECONDS", 600)
 
 # The audit log's tamper evidence (ADR 0003): the chain is keyed (HMAC-SHA256) with a key that
 # is never stored in the database, and its head is checkpointed, signed, to a file (and the

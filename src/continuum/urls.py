@@ -3,9 +3,10 @@ from django.urls import include, path
 
 from continuum.api import api
 from continuum.core import views as core_views
+from continuum.home import views as home_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", home_views.home, name="home"),
     path("sign-in/", core_views.SignInView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("people/", include("continuum.people.urls")),
@@ -18,3 +19,7 @@ urlpatterns = [
     path("casework/", include("continuum.casework.urls")),
     path("api/", api.urls),
 ]
+
+# GOV.UK-styled error pages: 403.html and 404.html (core/templates) through Django's handlers;
+# the 500 page without the database or context processors.
+handler500 = "continuum.core.views.server_error"

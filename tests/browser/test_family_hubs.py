@@ -117,6 +117,10 @@ def test_taking_a_register_on_a_tablet(new_page, a11y, hub):
     expect(page.get_by_text("The register has been saved")).to_be_visible()
     a11y.check(page, label="register saved")
     expect(page.get_by_label(re.compile("Maisie Whittaker"))).to_be_disabled()
+    # A ticked row is information, not a greyed-out control: its name and "Here" tag keep full
+    # contrast (GOV.UK's 50% opacity on a disabled checkbox's label put them at 3.7:1).
+    ticked = page.locator(".app-register .govuk-checkboxes__input:disabled + label").first
+    assert ticked.evaluate("el => getComputedStyle(el).opacity") == "1"
     from continuum.hubs.models import Attendance
 
     assert Attendance.objects.filter(session=hub.session).count() == 2

@@ -92,7 +92,8 @@ def front_door_area(transactional_db):
     )  # fmt: skip
     Involvement.objects.create(
         agency=police, household=household, access=AccessLevel.READ,
-        source=InvolvementSource.DATA_SHARING, reason="Police data-sharing agreement",
+        source=InvolvementSource.SERVICE, reason="Attended a domestic abuse incident at the home",
+        started_by=officer,
     )  # fmt: skip
     return SimpleNamespace(
         health_visitor=health_visitor, worker=worker, officer=officer, household=household,

@@ -11,3 +11,9 @@ class CaseworkConfig(AppConfig):
         from continuum.demo.seed import northbrook_seeded
 
         northbrook_seeded.connect(seed_on_northbrook, dispatch_uid="casework-demo")
+
+        # The banner and quick actions at the top of a child's page.
+        from continuum.casework.selectors import child_banner
+        from continuum.people.panels import register_person_panel
+
+        register_person_panel(child_banner)

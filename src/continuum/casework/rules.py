@@ -214,12 +214,18 @@ def closure_reason_after_no_factors(*, reason: str, completed_factor_sets: list[
 
 
 def review_date(*, plan_start: dt.date, review_date: dt.date, today: dt.date) -> None:
-    """A plan review must be after the plan started (8841) and not in the future."""
+    """A family plan review may be on or after the day the plan was agreed, and not in the
+    future. (The stricter CIN rule 8841, "not on the same day as the start", is for child
+    protection plan reviews: `cp_review_date`. Applied here it left a plan agreed today with
+    no day a review could be saved on: today was "too early" and tomorrow "in the future".)"""
     if review_date > today:
         raise ValidationError({"review_date": "Review date must be today or in the past"})
-    if review_date <= plan_start:
+    if review_date < plan_start:
         raise ValidationError(
-            {"review_date": f"Review date must be after the plan was agreed ({_d(plan_start)})"}
+            {
+                "review_date": "Review date must be on or after the day the plan was agreed "
+                f"({_d(plan_start)})"
+            }
         )
 
 
@@ -468,3 +474,25 @@ def child_end(*, kind: str, child_record, end_date: dt.date, reason: str, note: 
         )
     elif not (note or "").strip():
         raise ValidationError({"note": "Say why their part in the episode ended"})
+
+
+# How often the lead professional should see the family, by kind of episode. Working Together
+# leaves the frequency to local procedures; these are the usual local standards: a child on a
+# child protection plan at least every 10 working days, a child in need every 20 working days,
+# an early help family every 30 working days (about six weeks). Single-agency support has none.
+VISIT_INTERVAL_WORKING_DAYS = {
+    EpisodeKind.CHILD_PROTECTION: 10,
+    EpisodeKind.CHILD_IN_NEED: 20,
+    EpisodeKind.EARLY_HELP: 30,
+}
+
+
+def next_visit_due(*, kind: str, last_visit: dt.date | None, start_date: dt.date) -> dt.date | None:
+    """When the next visit is due: the interval for the kind of episode after the last visit
+    (or after the start of the episode when nobody has visited yet); None when there is none."""
+    from continuum.referrals.timescales import add_working_days
+
+    interval = VISIT_INTERVAL_WORKING_DAYS.get(kind)
+    if interval is None:
+        return None
+    return add_working_days(last_visit or start_date, interval)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q
+from django.db.models import Max, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -17,8 +17,8 @@ from continuum.audit.services import audit_record
 from continuum.casework.access import (
     can_manage_episode,
     episode_for_user,
-    episodes_visible_to,
     is_episode_manager,
+    visible_household_ids,
 )
 from continuum.casework.codes import (
     OPEN_ACTION_STATUSES,
@@ -31,6 +31,7 @@ from continuum.casework.models import (
     ChildProtectionPlan,
     ChronologyEntry,
     Episode,
+    EpisodeChild,
     IdentifyPrompt,
     Plan,
     PlanAction,
@@ -39,6 +40,7 @@ from continuum.casework.models import (
     Visit,
     VisitChild,
 )
+from continuum.casework.rules import next_visit_due
 from continuum.directory.models import Agency, Role, User
 from continuum.governance.access import Access, household_for_user, person_for_user
 from continuum.people.models import (
@@ -116,7 +118,7 @@ class EpisodeRecord:
 
 def episode_record(user, episode_id) -> EpisodeRecord:
     """Everything the episode page shows, audited as a view of the family's record."""
-    episode = episode_for_user(user, episode_id)
+    episode, can_edit = _episode_with_edit(user, episode_id)
     members = list(episode.taf_members.select_related("user", "agency").order_by("joined_on", "pk"))
     plan = Plan.objects.filter(episode=episode).first()
     actions = (
@@ -129,7 +131,7 @@ def episode_record(user, episode_id) -> EpisodeRecord:
         )
         .order_by("-date", "-pk")[:20]
     )
-    can_record = episode.is_open and _can_edit_household(user, episode)
+    can_record = episode.is_open and can_edit
     audit_view(user, "casework.episode", episode.pk, household_id=episode.household_id)
     children = list(episode.children.select_related("person"))
     return EpisodeRecord(
@@ -152,8 +154,14 @@ def episode_record(user, episode_id) -> EpisodeRecord:
     )
 
 
-def _can_edit_household(user, episode: Episode) -> bool:
-    return _can_edit(user, episode.household_id)
+def _episode_with_edit(user, episode_id) -> tuple[Episode, bool]:
+    """The episode through its gatekeeper (404 if not visible), and whether the user may add to
+    it: for those who may, one gatekeeper call instead of one to see and another to ask about
+    changing (each reads the family's visibility, the costliest query of the page)."""
+    try:
+        return episode_for_user(user, episode_id, need=Access.EDIT), True
+    except PermissionDenied:
+        return episode_for_user(user, episode_id), False
 
 
 def taf_candidates(episode: Episode) -> list[User]:
@@ -225,6 +233,14 @@ def plan_of(episode: Episode) -> Plan:
 
 
 @dataclass
+class VisitDue:
+    episode: Episode
+    last_visit: dt.date | None
+    due: dt.date
+    overdue: bool
+
+
+@dataclass
 class WorkList:
     overdue_mine: list[PlanAction] = field(default_factory=list)
     overdue_as_lead: list[PlanAction] = field(default_factory=list)
@@ -234,58 +250,142 @@ class WorkList:
     episodes: list[Episode] = field(default_factory=list)
     approvals: list[Episode] = field(default_factory=list)
     signoffs: list[Assessment] = field(default_factory=list)
+    visits_due: list[VisitDue] = field(default_factory=list)
+    team_overdue: list[PlanAction] = field(default_factory=list)
+    # The family of each episode above, by name ("Jayden and Jordan Smith"), by episode id.
+    names: dict[int, str] = field(default_factory=dict)
+
+
+def _join_names(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def family_names(episode_ids) -> dict[int, str]:
+    """Each episode's family by the names of its children ("Jayden and Jordan Smith"), the
+    children still in it first (all of them if none is), in one query. Practitioners know
+    families by name, not by a household reference."""
+    rows = (
+        EpisodeChild.objects.filter(episode_id__in=set(episode_ids))
+        .order_by("episode_id", "person__date_of_birth", "pk")
+        .values_list(
+            "episode_id", "end_date", "person__kind", "person__given_name", "person__known_as",
+            "person__family_name",
+        )
+    )  # fmt: skip
+    current: dict[int, list[tuple[str, str]]] = {}
+    every: dict[int, list[tuple[str, str]]] = {}
+    for episode_id, ended, kind, given, known_as, family in rows:
+        given = known_as or given
+        if kind == PersonKind.UNBORN and not given:
+            given = "unborn baby"
+        every.setdefault(episode_id, []).append((given, family))
+        if ended is None:
+            current.setdefault(episode_id, []).append((given, family))
+    labels = {}
+    for episode_id, people in every.items():
+        people = current.get(episode_id) or people
+        by_family: dict[str, list[str]] = {}
+        for given, family in people:
+            by_family.setdefault(family, []).append(given)
+        labels[episode_id] = "; ".join(
+            f"{_join_names(given)} {family}".strip() for family, given in by_family.items()
+        )
+    return labels
 
 
 def my_work(user) -> WorkList:
     """The user's work list: their overdue and upcoming actions, the overdue actions in the
-    episodes they lead, reviews due, adults to identify, and (managers) what awaits approval."""
+    episodes they lead, reviews due, adults to identify, and (managers) what awaits approval.
+
+    Each list starts from what is the user's own (actions they own, episodes they lead, their
+    agency's approvals), which is a handful of rows; the families' visibility is then checked
+    for those rows only, in one query (`visible_household_ids`), not joined to every row."""
     today = timezone.localdate()
-    visible = episodes_visible_to(user)
-    open_actions = (
-        PlanAction.objects.filter(
-            status__in=OPEN_ACTION_STATUSES,
-            plan__episode__in=visible,
-            plan__episode__status=EpisodeStatus.OPEN,
-        )
-        .select_related("plan__episode__household", "owner_user__agency", "owner_person")
-        .order_by("due_date")
+    soon = today + dt.timedelta(days=14)
+    open_actions = PlanAction.objects.filter(
+        status__in=OPEN_ACTION_STATUSES, plan__episode__status=EpisodeStatus.OPEN
+    ).select_related("plan__episode__household", "owner_user__agency", "owner_person")
+    mine = list(open_actions.filter(owner_user=user, due_date__lte=soon).order_by("due_date", "pk"))
+    as_lead = list(
+        open_actions.filter(plan__episode__lead_professional=user, due_date__lt=today)
+        .exclude(owner_user=user)
+        .order_by("due_date", "pk")
     )
-    work = WorkList()
-    work.overdue_mine = list(open_actions.filter(owner_user=user, due_date__lt=today))
-    work.overdue_as_lead = list(
-        open_actions.filter(plan__episode__lead_professional=user, due_date__lt=today).exclude(
-            owner_user=user
-        )
+    led = list(
+        Episode.objects.filter(lead_professional=user)
+        .exclude(status=EpisodeStatus.CLOSED)
+        .select_related("household")
+        .order_by("start_date", "pk")
     )
-    work.due_soon = list(
-        open_actions.filter(
-            owner_user=user, due_date__gte=today, due_date__lte=today + dt.timedelta(days=14)
-        )
+    led_ids = [e.pk for e in led]
+    reviews = list(
+        Plan.objects.filter(episode_id__in=led_ids, next_review_date__lte=soon)
+        .select_related("episode__household")
+        .order_by("next_review_date", "pk")
     )
-    led = visible.filter(lead_professional=user).exclude(status=EpisodeStatus.CLOSED)
-    work.episodes = list(led.select_related("household").order_by("start_date"))
-    work.reviews_due = list(
-        Plan.objects.filter(
-            episode__in=led, next_review_date__lte=today + dt.timedelta(days=14)
-        ).select_related("episode__household")
+    prompts = list(
+        IdentifyPrompt.objects.filter(episode_id__in=led_ids, resolved_at__isnull=True)
+        .select_related("episode__household", "visit")
+        .order_by("pk")
     )
-    work.prompts = list(
-        IdentifyPrompt.objects.filter(episode__in=led, resolved_at__isnull=True).select_related(
-            "episode__household", "visit"
-        )
-    )
+    approvals: list[Episode] = []
+    signoffs: list[Assessment] = []
+    team_overdue: list[PlanAction] = []
     if user.role == Role.TEAM_MANAGER:
-        work.approvals = list(
-            visible.filter(
+        team_overdue = list(
+            open_actions.filter(plan__episode__agency_id=user.agency_id, due_date__lt=today)
+            .select_related("plan__episode__lead_professional")
+            .order_by("due_date", "pk")[:200]
+        )
+        approvals = list(
+            Episode.objects.filter(
                 agency_id=user.agency_id, status=EpisodeStatus.CLOSURE_REQUESTED
             ).select_related("household", "lead_professional")
         )
-        work.signoffs = list(
+        signoffs = list(
             Assessment.objects.filter(
-                episode__in=visible.filter(agency_id=user.agency_id),
-                status=AssessmentStatus.SUBMITTED,
+                episode__agency_id=user.agency_id, status=AssessmentStatus.SUBMITTED
             ).select_related("episode__household")
         )
+    # The family's record decides, as everywhere: keep only rows in households the user sees.
+    visible = visible_household_ids(
+        user,
+        [a.plan.episode.household_id for a in mine + as_lead]
+        + [e.household_id for e in led + approvals]
+        + [s.episode.household_id for s in signoffs]
+        + [a.plan.episode.household_id for a in team_overdue],
+    )
+    work = WorkList()
+    work.overdue_mine = [
+        a for a in mine if a.due_date < today and a.plan.episode.household_id in visible
+    ]
+    work.due_soon = [
+        a for a in mine if a.due_date >= today and a.plan.episode.household_id in visible
+    ]
+    work.overdue_as_lead = [a for a in as_lead if a.plan.episode.household_id in visible]
+    work.episodes = [e for e in led if e.household_id in visible]
+    work.reviews_due = [p for p in reviews if p.episode.household_id in visible]
+    work.prompts = [p for p in prompts if p.episode.household_id in visible]
+    work.approvals = [e for e in approvals if e.household_id in visible]
+    work.signoffs = [s for s in signoffs if s.episode.household_id in visible]
+    work.team_overdue = [a for a in team_overdue if a.plan.episode.household_id in visible]
+    work.visits_due = _visits_due([e for e in work.episodes if e.is_open], today)
+    work.names = family_names(
+        [a.plan.episode_id for a in work.overdue_mine + work.due_soon + work.overdue_as_lead]
+        + [a.plan.episode_id for a in work.team_overdue]
+        + [e.pk for e in work.episodes + work.approvals]
+        + [p.episode_id for p in work.reviews_due + work.prompts]
+        + [s.episode_id for s in work.signoffs]
+    )
+    # Each row's episode carries its family's name for the page (`family_name`).
+    for episode in (
+        [a.plan.episode for a in work.overdue_mine + work.due_soon + work.overdue_as_lead]
+        + [a.plan.episode for a in work.team_overdue]
+        + work.episodes + work.approvals
+        + [p.episode for p in work.reviews_due + work.prompts]
+        + [s.episode for s in work.signoffs]
+    ):  # fmt: skip
+        episode.family_name = work.names.get(episode.pk, "")
     _audit_work(user, work)
     return work
 
@@ -299,7 +399,9 @@ def _audit_work(user, work: WorkList) -> None:
     households |= {e.household_id for e in work.episodes + work.approvals}
     households |= {p.episode.household_id for p in work.reviews_due + work.prompts}
     households |= {s.episode.household_id for s in work.signoffs}
-    owners = {a.owner_person_id for a in work.overdue_mine + work.overdue_as_lead + work.due_soon}
+    households |= {a.plan.episode.household_id for a in work.team_overdue}
+    actions = work.overdue_mine + work.overdue_as_lead + work.due_soon + work.team_overdue
+    owners = {a.owner_person_id for a in actions}
     audit_record(
         actor=user,
         action=AuditAction.VIEW,
@@ -307,6 +409,30 @@ def _audit_work(user, work: WorkList) -> None:
         details={"families": len(households)},
         person_ids=(owners - {None}) | set(people_in_households(households)),
     )
+
+
+VISITS_DUE_WITHIN_DAYS = 7
+
+
+def _visits_due(episodes: list[Episode], today: dt.date) -> list[VisitDue]:
+    """The families the user leads whose next visit (by the kind of episode's interval, from
+    the last visit) is overdue or due within a week, most overdue first."""
+    last = dict(
+        Visit.objects.filter(episode__in=episodes)
+        .order_by()
+        .values("episode_id")
+        .annotate(last=Max("date"))
+        .values_list("episode_id", "last")
+    )
+    due = []
+    for episode in episodes:
+        day = next_visit_due(
+            kind=episode.kind, last_visit=last.get(episode.pk), start_date=episode.start_date
+        )
+        if day is not None and day <= today + dt.timedelta(days=VISITS_DUE_WITHIN_DAYS):
+            due.append(VisitDue(episode, last.get(episode.pk), day, day < today))
+    due.sort(key=lambda v: (v.due, v.episode.pk))
+    return due
 
 
 # --- Chronology ---------------------------------------------------------------------------
@@ -626,3 +752,60 @@ def attachment_for_user(user, episode_id, attachment_id):
         person_ids=[c.person_id for c in episode.children.all()],
     )  # fmt: skip
     return attachment
+
+
+# --- The child's page: what matters now --------------------------------------------------
+
+REFERRING_ROLES = (Role.PRACTITIONER, Role.DSL, Role.TEAM_MANAGER, Role.FRONT_DOOR)
+
+
+def child_banner(user, record):
+    """The banner at the top of a child's page (registered as a people panel): the open
+    episode and its level, the lead professional, the plan (next review, overdue actions), a
+    child protection plan or open section 47 enquiry, the last contact, and the quick actions
+    this user may take: record a visit, add a note, make a referral. Only episodes in families
+    the user may see; adults get no banner."""
+    from continuum.people.panels import PersonPanel
+
+    person = record.person
+    today = timezone.localdate()
+    # Asked for adults too (they have none), so every person page runs the same queries.
+    rows = list(
+        EpisodeChild.objects.filter(person=person, end_date__isnull=True)
+        .exclude(episode__status=EpisodeStatus.CLOSED)
+        .select_related("episode__lead_professional__agency", "episode__household")
+        .order_by("-episode__start_date", "-pk")
+    )
+    if person.kind == PersonKind.ADULT:
+        return None
+    visible = visible_household_ids(user, [r.episode.household_id for r in rows])
+    rows = [r for r in rows if r.episode.household_id in visible]
+    data = {
+        "person": person,
+        "can_refer": user.role in REFERRING_ROLES,
+        "episode": None,
+    }
+    if rows:
+        row = rows[0]
+        episode = row.episode
+        plan = Plan.objects.filter(episode=episode).first()
+        can_edit = episode.is_open and _can_edit(user, episode.household_id)
+        data.update(
+            episode=episode,
+            other_episodes=len(rows) - 1,
+            plan=plan,
+            overdue_actions=(
+                plan.actions.filter(status__in=OPEN_ACTION_STATUSES, due_date__lt=today).count()
+                if plan
+                else 0
+            ),
+            review_overdue=bool(plan and plan.end_date is None and plan.next_review_date < today),
+            cp_plan=ChildProtectionPlan.objects.filter(child=row, end_date__isnull=True).first(),
+            s47_open=Section47Enquiry.objects.filter(child=row, outcome="").exists(),
+            last_visit=episode.visits.select_related("agency").order_by("-date", "-pk").first(),
+            can_record=can_edit,
+            can_note=can_edit and bool(user.agency_id),
+        )
+    if data["episode"] is None and not data["can_refer"]:
+        return None
+    return PersonPanel("casework/_child_banner.html", data)

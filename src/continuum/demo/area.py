@@ -418,6 +418,14 @@ STAFF: tuple[StaffSpec, ...] = (
               Role.PRACTITIONER, "Social worker (adults)"),
     StaffSpec("r.lawson", "Rob", "Lawson", "adult-services", "Adult community team",
               Role.TEAM_MANAGER, "Adult community team manager"),
+    # Data stewards: each agency that sends Continuum an extract loads it through its own
+    # steward, who sees the agency's imports and counts, never a person's shared record.
+    StaffSpec("hv.steward", "Ruth", "Okonjo", "health-visiting", "Health visiting North",
+              Role.DATA_STEWARD, "Clinical records manager", demo=True),
+    StaffSpec("school.steward", "Ian", "Marsh", "millbrook-primary", "Pastoral team",
+              Role.DATA_STEWARD, "School business manager"),
+    StaffSpec("police.steward", "Kate", "Lindqvist", "police", "Public protection unit",
+              Role.DATA_STEWARD, "Police data protection and records officer"),
 )
 # fmt: on
 

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from continuum.audit.models import AuditAction
 from continuum.audit.services import audit_record
+from continuum.core.db import refresh_planner_statistics
 from continuum.demo import area
 from continuum.demo.population import Population, Row
 from continuum.directory.models import Agency, AgencyKind, CatchmentArea, Role, Site, Team, User
@@ -201,6 +202,12 @@ class Caseloads:
     def __init__(self, rng: random.Random, pop: Population, agencies, users, today: dt.date):
         self.rng, self.pop, self.agencies, self.users, self.today = rng, pop, agencies, users, today
         self.rows: list[Row] = []
+        # Who started each agency's work with a family: a named member of its staff (never a
+        # volunteer, an analyst or a data steward), as every involvement is (docs/adr/0007).
+        self.starter: dict[int, User] = {}
+        for user in users.values():
+            if user.role in (Role.PRACTITIONER, Role.DSL, Role.TEAM_MANAGER, Role.FRONT_DOOR):
+                self.starter.setdefault(user.agency_id, user)
         self.family = None
         # The first agency involved with each family, which recorded its relationships.
         self.recorder: dict[int, Agency] = {}
@@ -234,6 +241,7 @@ class Caseloads:
                 source=source,
                 reason=reason,
                 started_at=self.started(days_ago),
+                started_by=self.starter.get(self.agencies[agency].id),
                 worker=worker,
             )
         )
@@ -326,9 +334,9 @@ class Caseloads:
                     "police",
                     household=hh,
                     access=AccessLevel.READ,
-                    source=InvolvementSource.DATA_SHARING,
+                    source=InvolvementSource.SERVICE,
                     days_ago=rng.randint(5, 500),
-                    reason="Domestic abuse incident notification (Operation Encompass)",
+                    reason="Attended a domestic abuse incident at the home (Operation Encompass)",
                 )
             if rng.random() < (0.12 if needs or family.shape == "lone_mother" else 0.04):
                 self.add(
@@ -373,6 +381,7 @@ class Caseloads:
                         "home-start",
                         household=hh,
                         source=InvolvementSource.VOLUNTEER_MATCH,
+                        access=AccessLevel.READ,  # as hubs.services.match_assign_volunteer
                         worker=volunteers[matched % 2],
                         days_ago=rng.randint(10, 200),
                         reason="Volunteer matched to the family",
@@ -549,6 +558,7 @@ def seed_northbrook(
                 "counts": dict(sorted(counts.items())),
             },
         )
+    refresh_planner_statistics()  # a freshly loaded area: see the helper's docstring
     return SeedResult(
         counts=dict(counts), seconds=time.perf_counter() - started, hook_seconds=hook_seconds
     )

@@ -31,6 +31,7 @@ class Role(models.TextChoices):
     FRONT_DOOR = "front_door", "Front door worker"
     VOLUNTEER = "volunteer", "Volunteer"
     ANALYST = "analyst", "Analyst"
+    DATA_STEWARD = "data_steward", "Data steward"
     DPO = "dpo", "Data protection officer"
     ADMINISTRATOR = "administrator", "Administrator"
 

@@ -14,7 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from continuum.governance import rules as perms
-from continuum.governance.models import AccessLevel, Involvement
+from continuum.governance.models import NON_GRANTING_SOURCES, AccessLevel, Involvement
 from continuum.people.models import Household, HouseholdMembership, Person
 
 
@@ -26,6 +26,9 @@ class Access(Enum):
 def _open_involvements(user) -> QuerySet[Involvement]:
     now = timezone.now()
     qs = Involvement.objects.filter(Q(ended_at__isnull=True) | Q(ended_at__gt=now))
+    # Holding a record about a person (an agency's extract) never opens the shared record:
+    # only professional work that a named person started does (docs/adr/0007).
+    qs = qs.exclude(source__in=NON_GRANTING_SOURCES)
     if perms.is_volunteer(user):
         # A volunteer sees only the families they are matched to, not their agency's caseload.
         return qs.filter(worker=user)
@@ -79,6 +82,10 @@ def persons_visible_to(user) -> QuerySet[Person]:
 def can_edit_person(user, person: Person) -> bool:
     if perms.never_edits_people(user):
         return False
+    # A volunteer sees what the visit needs and records their diary; they never change who a
+    # person is or who lives with them, whatever access their match's involvement carries.
+    if perms.is_volunteer(user):
+        return False
     if perms.is_front_door(user):
         return True
     return Person.objects.filter(pk=person.pk).filter(_involvement_filter(user, edit=True)).exists()
@@ -117,7 +124,8 @@ def household_for_user(user, household_id: int, *, need: Access = Access.READ) -
     except (Household.DoesNotExist, ValueError, TypeError):
         raise Http404("No household found") from None
     if need is Access.EDIT:
-        if perms.never_edits_people(user):
+        # Volunteers, like the roles that never edit people, only read the family's record.
+        if perms.never_edits_people(user) or perms.is_volunteer(user):
             raise PermissionDenied("You can see this household but cannot change it")
         if not perms.is_front_door(user):
             editable = persons_visible_to(user).filter(

@@ -15,12 +15,21 @@ class AccessLevel(models.TextChoices):
 
 
 class InvolvementSource(models.TextChoices):
+    """Why the involvement began: each is professional work that a named person started."""
+
     REGISTRATION = "registration", "Registered the person"
     SERVICE = "service", "Providing a service"
     REFERRAL = "referral", "Referral"
     TEAM_AROUND_FAMILY = "taf", "Team Around the Family"
     VOLUNTEER_MATCH = "volunteer", "Volunteer matched to the family"
-    DATA_SHARING = "data_sharing", "Data-sharing agreement"
+    OUTREACH = "outreach", "New pregnancy or birth notified to the family hub for outreach"
+    # Rows from before ADR 0007: an agency holding a record (an import, an extract) never
+    # grants access. The gatekeeper ignores these; no service creates them any more.
+    DATA_SHARING = "data_sharing", "Data-sharing agreement (grants no access)"
+
+
+#: Involvements that record something but open no record: the gatekeeper ignores them.
+NON_GRANTING_SOURCES = frozenset({InvolvementSource.DATA_SHARING})
 
 
 class Involvement(models.Model):

@@ -124,7 +124,7 @@ def seed_family_hub_life(*, population, agencies, users, today, rng: random.Rand
             flag_families.append(family.household.id)
     RiskFlag.objects.bulk_create(flags)
     # The recording agency works with the family (a legitimate relationship): where it has no
-    # involvement yet, the risk factor came to it under the area's data-sharing agreement.
+    # involvement yet, the member of staff who recorded the risk factor started that work.
     involved = set(
         Involvement.objects.filter(
             agency__in=[a for a in recorder_agency.values() if a], household__isnull=False,
@@ -138,8 +138,9 @@ def seed_family_hub_life(*, population, agencies, users, today, rng: random.Rand
                 agency_id=agency_id,
                 household_id=household_id,
                 access=AccessLevel.READ,
-                source=InvolvementSource.DATA_SHARING,
-                reason="Risk factor shared with the family's agencies",
+                source=InvolvementSource.SERVICE,
+                reason="Working with a parent on the risk factor the agency recorded",
+                started_by=recorder.get(agency_id),
             )
             for agency_id, household_id in sorted(wanted - involved)
         ]

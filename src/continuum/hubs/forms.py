@@ -4,6 +4,7 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from continuum.core.forms import GovukDateField, GovukForm
 from continuum.core.identifiers import IdentifierError, normalise_postcode
@@ -91,9 +92,33 @@ class FamilyRegistrationForm(GovukForm, ConsentMixin):
 
     def clean(self):
         data = super().clean()
+        today = timezone.localdate()
         for prefix in ("child", "second_child"):
             if data.get(f"{prefix}_given_name") and not data.get(f"{prefix}_date_of_birth"):
                 self.add_error(f"{prefix}_date_of_birth", "Enter the child's date of birth")
+        # Every date checked here, against its own field, so all errors show at once and each
+        # links to the field to fix (the service's message spoke of an "Unborn child" option
+        # this form does not have, and landed in the summary with no link).
+        born = data.get("adult_date_of_birth")
+        if born and born > today:
+            self.add_error(
+                "adult_date_of_birth", "Parent or carer's date of birth must be in the past"
+            )
+        for prefix, label in (("child", "Child's"), ("second_child", "Other child's")):
+            born = data.get(f"{prefix}_date_of_birth")
+            if born and born > today:
+                self.add_error(
+                    f"{prefix}_date_of_birth",
+                    f"{label} date of birth must be today or in the past. For a baby not yet "
+                    "born, leave this blank and enter the expected date of delivery",
+                )
+        due = data.get("expected_date_of_delivery")
+        if due and due < today:
+            self.add_error(
+                "expected_date_of_delivery",
+                "Expected date of delivery must be today or in the future. If the baby has "
+                "been born, enter them as a child with their date of birth",
+            )
         return data
 
     def people(self) -> tuple[list[dict], list[dict]]:
@@ -177,8 +202,6 @@ class ActivityForm(GovukForm):
     )
 
     def first_starts_at(self) -> dt.datetime:
-        from django.utils import timezone
-
         return dt.datetime.combine(
             self.cleaned_data["first_date"],
             self.cleaned_data["start_time"],

@@ -15,7 +15,13 @@ from continuum.audit.services import audit_record
 from continuum.casework.services import chronology_record_event
 from continuum.directory.models import Agency, AgencyKind
 from continuum.governance.access import persons_visible_to
-from continuum.governance.models import AccessLevel, Involvement, InvolvementSource
+from continuum.governance.models import (
+    NON_GRANTING_SOURCES,
+    AccessLevel,
+    Involvement,
+    InvolvementSource,
+)
+from continuum.governance.services import involvement_start, involvements_end
 from continuum.hubs.models import (
     Activity,
     Attendance,
@@ -80,13 +86,13 @@ def household_register(
         ended_at__isnull=True,
         source=InvolvementSource.REGISTRATION,
     ).exists():
-        Involvement.objects.create(
+        involvement_start(
+            actor=actor,
             agency=hub,
             household=household,
             access=AccessLevel.EDIT,
             source=InvolvementSource.REGISTRATION,
             reason="Registered with the family hub, with consent",
-            started_by=actor,
         )
     OutreachEntry.objects.filter(hub=hub, household=household).update(
         status=OutreachStatus.REGISTERED
@@ -465,8 +471,10 @@ def priority_reasons(household: Household, today: dt.date | None = None) -> list
 def outreach_refresh(*, actor, hub: Agency) -> int:
     """Add every new pregnancy and birth in the hub's catchment to its outreach list.
 
-    Midwifery and health visiting share these notifications with the hub for outreach, so each
-    new family gives the hub a read-only data-sharing involvement with the household.
+    Midwifery and health visiting notify the hub of these families so that it can offer them
+    its services: each new family gives the hub a read-only outreach involvement with the
+    household, started by the member of hub staff who refreshed the list and audited against
+    the household.
     Returns how many families were added.
     """
     if not hub.catchment_id:
@@ -510,16 +518,22 @@ def outreach_refresh(*, actor, hub: Agency) -> int:
             priority=bool(reasons),
             priority_reasons=reasons,
         )
-        if not Involvement.objects.filter(
-            agency=hub, household=household, ended_at__isnull=True, worker__isnull=True
-        ).exists():
-            Involvement.objects.create(
+        if (
+            not Involvement.objects.filter(
+                agency=hub, household=household, ended_at__isnull=True, worker__isnull=True
+            )
+            .exclude(source__in=NON_GRANTING_SOURCES)
+            .exists()
+        ):
+            # The hub's duty to offer every new family its services (a named member of hub
+            # staff refreshed the list): read-only until the family registers.
+            involvement_start(
+                actor=actor,
                 agency=hub,
                 household=household,
                 access=AccessLevel.READ,
-                source=InvolvementSource.DATA_SHARING,
-                reason="New pregnancy or birth shared with the family hub for outreach",
-                started_by=actor if getattr(actor, "pk", None) else None,
+                source=InvolvementSource.OUTREACH,
+                reason="New pregnancy or birth notified to the family hub for outreach",
             )
         added += 1
     audit_record(
@@ -623,15 +637,19 @@ def match_assign_volunteer(*, actor, match: VolunteerMatch, volunteer) -> Volunt
         raise ValidationError({"volunteer": "Choose a volunteer from this scheme"})
     _transition(actor, match, MatchStage.MATCHING)
     if match.involvement_id:
-        Involvement.objects.filter(pk=match.involvement_id).update(ended_at=timezone.now())
-    match.involvement = Involvement.objects.create(
-        agency_id=match.scheme_id,
+        involvements_end(
+            actor=actor,
+            involvements=Involvement.objects.filter(pk=match.involvement_id),
+            reason="Another volunteer matched to the family",
+        )
+    match.involvement = involvement_start(
+        actor=actor,
+        agency=match.scheme,
         worker=volunteer,
         household=match.household,
         access=AccessLevel.READ,
         source=InvolvementSource.VOLUNTEER_MATCH,
         reason="Volunteer matched to the family",
-        started_by=actor,
     )
     match.volunteer = volunteer
     match.save(update_fields=["stage", "volunteer", "involvement"])
@@ -653,7 +671,11 @@ def match_move(*, actor, match: VolunteerMatch, to: str) -> VolunteerMatch:
     _transition(actor, match, to)
     fields = ["stage"]
     if to in (MatchStage.ENDED, MatchStage.ENGAGEMENT) and match.involvement_id:
-        Involvement.objects.filter(pk=match.involvement_id).update(ended_at=timezone.now())
+        involvements_end(
+            actor=actor,
+            involvements=Involvement.objects.filter(pk=match.involvement_id),
+            reason=f"Volunteer match moved to {MatchStage(to).label.lower()}",
+        )
         match.involvement = None
         match.volunteer = None if to == MatchStage.ENGAGEMENT else match.volunteer
         fields += ["involvement", "volunteer"]

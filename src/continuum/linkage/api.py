@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from continuum.governance import rules as perms
@@ -46,7 +46,10 @@ class MatchCandidateOut(Schema):
 class MatchOut(Schema):
     model_version: str
     candidates: list[MatchCandidateOut]
-    hidden_matches: int
+    known_elsewhere: bool = Field(
+        description="A likely match exists among people you may not see (never who, or how many)"
+    )
+    message: str = Field(description="What to do about it, when known_elsewhere is true")
 
 
 def _finite(value: float) -> float:
@@ -56,13 +59,16 @@ def _finite(value: float) -> float:
 @router.post("/people/match", response=MatchOut, summary="Who might this person already be?")
 def match_person(request, payload: MatchIn):
     """Scores the people you may see against the details given, best first, with why.
-    People held only by other agencies are counted in `hidden_matches`, never named."""
+    Of people held only by other agencies you learn only that one may be this person
+    (`known_elsewhere`): ask the front door to link. Each check is audited with what you
+    asked, and each user may make 20 checks in 10 minutes (429 with Retry-After beyond)."""
     if not perms.can_create_people(request.user):
         raise HttpError(403, "Matching is for staff who register people")
     result = selectors.possible_matches(request.user, record_from_fields(payload.dict()))
     return MatchOut(
         model_version=result.model_version,
-        hidden_matches=result.hidden_count,
+        known_elsewhere=result.known_elsewhere,
+        message=result.message,
         candidates=[
             MatchCandidateOut(
                 person_id=c.person.pk,

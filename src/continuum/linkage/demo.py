@@ -3,9 +3,10 @@
 Health visiting, a school and the police each send an extract of people Continuum already
 knows, recorded their own way: nicknames (Liz for Elizabeth), typing slips, day and month
 swapped, an old address, a missing or mistyped NHS number, a mother's maiden name, an unborn
-baby as "Baby Smith". A few records are of people nobody has recorded yet. The extracts are
-imported through the same service an analyst uses, so the review queue and the links in the
-demo come from the real model, not from the generator.
+baby as "Baby Smith". A few records are of people nobody has recorded yet. Each agency's data
+steward imports its extract through the same service the import page uses, so the review queue
+and the links in the demo come from the real model, not from the generator. Linking a record
+opens no one's record to the agency (docs/adr/0007).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import random
 
 from django.db.models import Prefetch
 
-from continuum.directory.models import Agency, AgencyKind, Role, User
+from continuum.directory.models import AgencyKind, Role, User
 from continuum.linkage import services
 from continuum.linkage.engine.normalise import nickname_table
 from continuum.linkage.models import ImportJob, LinkStatus, SourceRecord
@@ -167,9 +168,6 @@ def seed_agency_extracts(
     today = today or dt.date.today()
     # The seed loads people in bulk, past the services that keep the matcher's versions.
     services.features_rebuild_all()
-    analyst = User.objects.filter(role=Role.ANALYST).order_by("pk").first()
-    if analyst is None:
-        return []
     nick = _diminutives()
     people = list(
         Person.objects.filter(merged_into__isnull=True)
@@ -198,9 +196,16 @@ def seed_agency_extracts(
     jobs = []
     truth: dict[tuple[int, str], tuple[int, list[str]]] = {}  # agency record -> its person
     for kind, prefix, pool in plans:
-        agency = Agency.objects.filter(kind=kind).order_by("pk").first()
-        if agency is None or not pool:
+        # Each agency's extract is loaded by its own data steward (only they may import it).
+        steward = (
+            User.objects.filter(role=Role.DATA_STEWARD, agency__kind=kind, is_active=True)
+            .select_related("agency")
+            .order_by("pk")
+            .first()
+        )
+        if steward is None or not pool:
             continue
+        agency = steward.agency
         chosen = rng.sample(pool, min(per_agency, len(pool)))
         rows = []
         for i, person in enumerate(chosen):
@@ -211,7 +216,7 @@ def seed_agency_extracts(
         bad = {**dict.fromkeys(HEADER, ""), "record_id": f"{prefix}BAD1"}
         rows.append({**bad, "given_name": "Unknown", "date_of_birth": "31/02/2019"})
         job = services.import_create(
-            actor=analyst, agency=agency, filename=f"{agency.code}-extract.csv", content=_csv(rows)
+            actor=steward, agency=agency, filename=f"{agency.code}-extract.csv", content=_csv(rows)
         )
         jobs.append(services.import_run(job.pk))
     _merge_duplicates(truth)

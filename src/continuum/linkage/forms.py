@@ -26,6 +26,21 @@ class UploadForm(GovukForm):
         self.fields["agency"].queryset = agencies if agencies is not None else Agency.objects.all()
 
 
+# How a person reads each person-extract column (not "Nhs number" or "Upn").
+COLUMN_LABELS = {
+    "record_id": "Record id",
+    "nhs_number": "NHS number",
+    "upn": "Unique pupil number (UPN)",
+    "date_of_birth": "Date of birth",
+    "expected_date_of_delivery": "Expected date of delivery",
+    "address_line1": "Address line 1",
+}
+
+
+def column_label(col: str) -> str:
+    return COLUMN_LABELS.get(col) or col.replace("_", " ").capitalize()
+
+
 class MappingForm(GovukForm):
     """One select per person-extract v1 column: which column of the file holds it."""
 
@@ -34,16 +49,13 @@ class MappingForm(GovukForm):
         choices = [("", "Not in this file"), *[(h, h) for h in header]]
         for col in ALL_COLUMNS:
             required = col in ("record_id", "family_name", "date_of_birth")
-            label = col.replace("_", " ").capitalize() + (
-                "" if col in REQUIRED_COLUMNS else " (optional)"
-            )
+            name = column_label(col)
+            label = name + ("" if col in REQUIRED_COLUMNS else " (optional)")
             self.fields[col] = forms.ChoiceField(
                 label=label,
                 choices=choices,
                 required=required,
-                error_messages={
-                    "required": f"Choose the column that holds {col.replace('_', ' ')}"
-                },
+                error_messages={"required": f"Choose the column that holds the {name.lower()}"},
             )
 
 

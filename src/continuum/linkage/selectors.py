@@ -8,9 +8,11 @@ from django.conf import settings
 from django.db.models import Count, Q
 
 from continuum.audit.models import AuditAction
-from continuum.audit.services import audit_record
+from continuum.audit.services import AuditEntry, audit_record, audit_record_many
+from continuum.core.ratelimit import rate_limit_hit
 from continuum.governance.access import persons_visible_to
-from continuum.linkage.access import can_review, require
+from continuum.governance.rules import is_data_steward
+from continuum.linkage.access import can_review, can_see_review_counts, require
 from continuum.linkage.matching import Candidate, active_params, find_matches, person_as_record
 from continuum.linkage.models import MatchReview, Merge, ReviewStatus, SourceRecord
 from continuum.people.models import Person
@@ -44,16 +46,58 @@ GOLDEN_FIELDS = [
 ]
 
 
+# What a user is told when someone they may not see is likely to be the person: one sentence,
+# the same whatever was asked and however many such people there are (issue 11, finding 3).
+KNOWN_ELSEWHERE_MESSAGE = (
+    "This person may already be known to another agency. "
+    "Ask the front door to check and link the records before you create a new one."
+)
+
+
 @dataclass
 class MatchResult:
     visible: list[Candidate]
-    hidden_count: int
+    # True when a likely match exists among people the user may not see. One bit, never a
+    # count, a name, a score or a date: otherwise probing with different postcodes and dates
+    # would tell an outsider who exists, where they live and when they were born.
+    known_elsewhere: bool
     model_version: str
+
+    @property
+    def message(self) -> str:
+        return KNOWN_ELSEWHERE_MESSAGE if self.known_elsewhere else ""
+
+
+# The fields of a match query recorded in its audit event (what was asked, not the answer).
+AUDITED_QUERY_FIELDS = (
+    "given_name",
+    "middle_names",
+    "family_name",
+    "date_of_birth",
+    "expected_date_of_delivery",
+    "sex",
+    "postcode",
+    "address_line1",
+    "town",
+    "nhs_number",
+    "upn",
+    "previous_family_names",
+)
 
 
 def possible_matches(user, record: dict, *, limit: int = 5) -> MatchResult:
-    """People who may already be the person being registered. Only people the user may see
-    are shown; others are counted, so the user knows to ask the front door."""
+    """People who may already be the person being registered.
+
+    People the user may see are listed, best first, with why; of people they may not see the
+    user learns only that one exists (`known_elsewhere`), so they ask the front door. Every
+    check is audited with the details asked, and each member of staff may make at most
+    CONTINUUM_MATCH_LIMIT checks per CONTINUUM_MATCH_WINDOW_SECONDS (`RateLimited` beyond).
+    """
+    rate_limit_hit(
+        f"person-match:user:{user.pk}",
+        limit=settings.CONTINUUM_MATCH_LIMIT,
+        window=settings.CONTINUUM_MATCH_WINDOW_SECONDS,
+    )
     params = active_params()
     found = find_matches(record, params=params, limit=limit * 3)
     visible_ids = set(
@@ -62,36 +106,72 @@ def possible_matches(user, record: dict, *, limit: int = 5) -> MatchResult:
         .values_list("pk", flat=True)
     )
     visible = [c for c in found if c.person.pk in visible_ids][:limit]
+    known_elsewhere = any(c.person.pk not in visible_ids for c in found)
     audit_record(
         actor=user,
         action=AuditAction.SEARCH,
         object_type="person_match",
         details={
-            "result_ids": [c.person.pk for c in visible],
-            "hidden_count": len(found) - len([c for c in found if c.person.pk in visible_ids]),
+            "query": {k: record[k] for k in AUDITED_QUERY_FIELDS if record.get(k)},
+            "shown_ids": [c.person.pk for c in visible],
+            "told_known_elsewhere": known_elsewhere,
         },
         person_ids=[c.person.pk for c in visible],
     )
-    return MatchResult(visible, len(found) - len(visible_ids), str(params.get("model_version", "")))
+    return MatchResult(visible, known_elsewhere, str(params.get("model_version", "")))
 
 
-def review_queue(user, *, status: str = "open"):
+def review_queue(user, *, status: str = "open", limit: int = 100) -> list[MatchReview]:
+    """Possible matches waiting for review, best first: for the front door only (404 for
+    anyone else), and each agency record and person shown is audited against that person."""
     require(can_review, user)
     statuses = [ReviewStatus.OPEN] if status == "open" else [ReviewStatus.NOT_SURE]
-    return (
+    reviews = list(
         MatchReview.objects.filter(status__in=statuses)
         .select_related("record", "record__agency", "candidate")
-        .order_by("-probability", "pk")
+        .order_by("-probability", "pk")[:limit]
+    )
+    audit_record_many(
+        actor=user,
+        events=[
+            AuditEntry(
+                action=AuditAction.VIEW,
+                object_type="person",
+                object_id=review.candidate_id,
+                details={
+                    "via": "match_review_queue",
+                    "review_id": review.pk,
+                    "source_record_id": review.record_id,
+                },
+                person_ids=[review.candidate_id],
+            )
+            for review in reviews
+        ]
+        or [AuditEntry(action=AuditAction.VIEW, object_type="match_review_queue",
+                       details={"status": status, "rows": 0})],
+    )  # fmt: skip
+    return reviews
+
+
+def next_review(user) -> MatchReview | None:
+    """The next possible match to review (not audited: the page it leads to is)."""
+    require(can_review, user)
+    return (
+        MatchReview.objects.filter(status=ReviewStatus.OPEN).order_by("-probability", "pk").first()
     )
 
 
 def review_counts(user) -> dict[str, int]:
-    require(can_review, user)
-    counts = MatchReview.objects.aggregate(
+    """How many matches wait, never who. A data steward's counts are of their own agency's
+    records; the area's for the other roles that may see them."""
+    require(can_see_review_counts, user)
+    reviews = MatchReview.objects.all()
+    if is_data_steward(user):
+        reviews = reviews.filter(record__agency_id=user.agency_id)
+    return reviews.aggregate(
         open=Count("pk", filter=Q(status=ReviewStatus.OPEN)),
         not_sure=Count("pk", filter=Q(status=ReviewStatus.NOT_SURE)),
     )
-    return counts
 
 
 @dataclass
@@ -103,6 +183,7 @@ class ReviewView:
 
 
 def review_detail(user, review: MatchReview) -> ReviewView:
+    require(can_review, user)
     person = (
         Person.objects.filter(pk=review.candidate_id)
         .prefetch_related("names", "addresses__address")
@@ -115,12 +196,18 @@ def review_detail(user, review: MatchReview) -> ReviewView:
     for key, label in [*GOLDEN_FIELDS, ("previous_family_names", "Previous family names")]:
         a, b = ours.get(key) or "", theirs.get(key) or ""
         rows.append((label, a, b, str(a).lower() == str(b).lower()))
+    # The person shown is named by the event, so it is on the DPO's page for them.
     audit_record(
         actor=user,
         action=AuditAction.VIEW,
-        object_type="match_review",
-        object_id=review.pk,
-        details={"candidate_person_id": person.pk, "source_record_id": review.record_id},
+        object_type="person",
+        object_id=person.pk,
+        details={
+            "via": "match_review",
+            "review_id": review.pk,
+            "source_record_id": review.record_id,
+            "agency_id": review.record.agency_id,
+        },
         person_ids=[person.pk],
     )
     return ReviewView(review, ours, theirs, rows)

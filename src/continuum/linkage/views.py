@@ -29,12 +29,8 @@ from continuum.linkage.models import ImportStatus
 
 @require_http_methods(["GET", "POST"])
 def imports(request):
-    jobs = access.imports_visible_to(request.user)[:50]
-    agencies = (
-        Agency.objects.all()
-        if perms.is_analyst(request.user)
-        else Agency.objects.filter(pk=request.user.agency_id)
-    )
+    jobs = access.imports_visible_to(request.user)[:50]  # 404 unless a data steward
+    agencies = Agency.objects.filter(pk=request.user.agency_id)  # their own agency only
     form = UploadForm(request.POST or None, request.FILES or None, agencies=agencies)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -106,14 +102,21 @@ def import_errors(request, job_id: int):
 
 @require_http_methods(["GET"])
 def review_queue(request):
+    """The front door sees the matches to review; analysts, managers and data stewards only
+    how many wait (never who); anyone else 404."""
     status = "not_sure" if request.GET.get("status") == "not_sure" else "open"
-    reviews = selectors.review_queue(request.user, status=status)[:100]
+    counts = selectors.review_counts(request.user)
+    reviews = (
+        selectors.review_queue(request.user, status=status)
+        if access.can_review(request.user)
+        else None
+    )
     return render(
         request,
         "linkage/review_queue.html",
         {
             "reviews": reviews,
-            "counts": selectors.review_counts(request.user),
+            "counts": counts,
             "status": status,
             "nav": "linkage",
         },
@@ -136,7 +139,7 @@ def review_detail(request, review_id: int):
             _apply_service_errors(form, exc)
         else:
             messages.success(request, "Your decision has been recorded")
-            next_review = selectors.review_queue(request.user).first()
+            next_review = selectors.next_review(request.user)
             if next_review:
                 return redirect("linkage:review_detail", review_id=next_review.pk)
             return redirect("linkage:review_queue")

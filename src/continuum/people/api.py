@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from continuum.core.identifiers import IdentifierError, clean_nhs_number, clean_upn
@@ -36,12 +36,12 @@ class PersonOut(Schema):
     expected_date_of_delivery: dt.date | None
     date_of_death: dt.date | None
     sex: str
-    ethnicity: str
+    ethnicity: str | None = Field(description="null when your role is not shown it (volunteers)")
     first_language: str
     interpreter_needed: bool
     disabilities: list[str]
-    nhs_number: str
-    upn: str
+    nhs_number: str | None = Field(description="null when your role is not shown it (volunteers)")
+    upn: str | None = Field(description="null when your role is not shown it (volunteers)")
     version: int
 
 
@@ -131,6 +131,14 @@ def _address_out(address) -> AddressOut | None:
     )
 
 
+def _person_out(person, user) -> PersonOut:
+    """The person as this user may be shown them: fields their role does not see are null."""
+    out = PersonOut.from_orm(person)
+    for field in selectors.hidden_person_fields(user) & set(PersonOut.model_fields):
+        setattr(out, field, None)
+    return out
+
+
 def _clean_identifiers(data: dict) -> dict:
     errors = {}
     for field, cleaner in (("nhs_number", clean_nhs_number), ("upn", clean_upn)):
@@ -153,7 +161,9 @@ def search_people(
         raise ValidationError({"name": "Give at least one of name, date_of_birth or postcode"})
     return [
         SearchHitOut(
-            person=PersonOut.from_orm(h.person), score=round(h.score, 3), reasons=h.reasons
+            person=_person_out(h.person, request.user),
+            score=round(h.score, 3),
+            reasons=h.reasons,
         )
         for h in selectors.person_search(request.user, query)
     ]
@@ -162,7 +172,7 @@ def search_people(
 @router.get("/people/{int:person_id}", response=PersonDetailOut, summary="Read a person's record")
 def read_person(request, person_id: int):
     record = selectors.person_record(request.user, person_id)
-    out = PersonOut.from_orm(record.person).dict()
+    out = _person_out(record.person, request.user).dict()
     return PersonDetailOut(
         **out,
         current_address=_address_out(

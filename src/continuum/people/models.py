@@ -13,6 +13,12 @@ from django.utils import timezone
 from continuum.core.identifiers import IdentifierError, clean_nhs_number, clean_upn
 from continuum.people.codes import Disability, Ethnicity, RelationshipKind, Sex
 
+# The earliest date of birth or death the record accepts: nobody alive or recently dead was born
+# before it, so an earlier date is a typing mistake (1800 for 2000, a year of 0021).
+EARLIEST_DATE = dt.date(1900, 1, 1)
+# An expected date of delivery is at most about ten months (44 weeks) away.
+LONGEST_PREGNANCY = dt.timedelta(weeks=44)
+
 
 class PersonKind(models.TextChoices):
     CHILD = "child", "Child"
@@ -102,6 +108,10 @@ class Person(models.Model):
         if self.kind == PersonKind.UNBORN:
             if not self.expected_date_of_delivery:
                 errors["expected_date_of_delivery"] = "Enter the expected date of delivery"
+            elif self.expected_date_of_delivery > today + LONGEST_PREGNANCY:
+                errors["expected_date_of_delivery"] = (
+                    "Expected date of delivery must be within the next 10 months"
+                )
             elif self.expected_date_of_delivery < today and not self.pk:
                 errors["expected_date_of_delivery"] = (
                     "Expected date of delivery must be today or in the future. "
@@ -114,13 +124,17 @@ class Person(models.Model):
         else:
             if not self.date_of_birth:
                 errors["date_of_birth"] = "Enter the date of birth"
+            elif self.date_of_birth < EARLIEST_DATE:
+                errors["date_of_birth"] = "Date of birth must be after 1 January 1900"
             elif self.date_of_birth > today:
                 errors["date_of_birth"] = (
                     "Date of birth must be today or in the past. "
                     "For a baby not yet born, choose 'Unborn child' and give the expected date"
                 )
         if self.date_of_death:
-            if self.date_of_death > today:
+            if self.date_of_death < EARLIEST_DATE:
+                errors["date_of_death"] = "Date of death must be after 1 January 1900"
+            elif self.date_of_death > today:
                 errors["date_of_death"] = "Date of death must be today or in the past"
             elif self.date_of_birth and self.date_of_death < self.date_of_birth:
                 errors["date_of_death"] = "Date of death must be on or after the date of birth"

@@ -9,12 +9,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import reduce
 
+from django.core.exceptions import PermissionDenied
 from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.db.models import FilteredRelation, Prefetch, Q, prefetch_related_objects
 
 from continuum.audit.models import AuditAction
 from continuum.audit.services import audit_record
 from continuum.core.identifiers import IdentifierError, normalise_postcode
+from continuum.governance import rules as perms
 from continuum.governance.access import (
     Access,
     can_edit_person,
@@ -37,6 +39,26 @@ from continuum.people.models import (
 from continuum.people.names import alike_initials, normalise_name, similarity
 
 SEARCH_LIMIT = 50
+
+# What a volunteer is not shown of a person (issue 11, finding 9). A home visit needs the
+# person's name, age or date of birth, address and household; their identifiers, protected
+# characteristics, former names and the agencies' own records are for staff.
+VOLUNTEER_HIDDEN_FIELDS = frozenset(
+    {
+        "nhs_number",
+        "upn",
+        "ethnicity",
+        "gender_identity",
+        "identifiers",  # agencies' reference numbers for the person
+        "previous_names",  # previous names and aliases
+        "agency_records",  # linkage: what each agency's source record holds
+    }
+)
+
+
+def hidden_person_fields(user) -> frozenset[str]:
+    """The fields of a person this user's role is not shown, on the page and in the API."""
+    return VOLUNTEER_HIDDEN_FIELDS if perms.is_volunteer(user) else frozenset()
 _CANDIDATE_CAP = 2000
 
 
@@ -420,6 +442,7 @@ class PersonRecord:
     memberships: list[HouseholdMembership]
     relationships: list[tuple[str, Person, Relationship]]
     agencies: list[Involvement]
+    hidden: frozenset[str] = frozenset()  # fields this user's role is not shown
 
 
 def person_record(user, person_id: int, *, reason: str = "") -> PersonRecord:
@@ -495,6 +518,7 @@ def person_record(user, person_id: int, *, reason: str = "") -> PersonRecord:
         memberships=memberships,
         relationships=from_this + to_this,
         agencies=agencies,
+        hidden=hidden_person_fields(user),
     )
 
 
@@ -503,10 +527,17 @@ class HouseholdRecord:
     household: Household
     current: list[HouseholdMembership]
     former: list[HouseholdMembership]
+    can_edit: bool = False  # may add members (the gatekeeper's EDIT answer)
 
 
 def household_record(user, household_id: int) -> HouseholdRecord:
     household = household_for_user(user, household_id)
+    try:
+        household_for_user(user, household.pk, need=Access.EDIT)
+    except PermissionDenied:
+        can_edit = False
+    else:
+        can_edit = True
     memberships = list(
         household.memberships.select_related("person").order_by("person__date_of_birth")
     )
@@ -521,6 +552,7 @@ def household_record(user, household_id: int) -> HouseholdRecord:
         household=Household.objects.select_related("address").get(pk=household.pk),
         current=[m for m in memberships if m.end_date is None],
         former=[m for m in memberships if m.end_date is not None],
+        can_edit=can_edit,
     )
 
 

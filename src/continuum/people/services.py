@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,7 +19,8 @@ from continuum.audit.services import AuditEntry, audit_record, audit_record_many
 from continuum.core.db import bulk_insert
 from continuum.core.identifiers import IdentifierError, normalise_postcode
 from continuum.directory.models import CatchmentArea
-from continuum.governance.models import AccessLevel, Involvement, InvolvementSource
+from continuum.governance.models import AccessLevel, InvolvementSource
+from continuum.governance.services import involvement_start
 from continuum.people.codes import RelationshipKind
 from continuum.people.errors import ConflictError
 from continuum.people.models import (
@@ -50,6 +52,96 @@ def _identity_changed(person_ids) -> None:
     ids = sorted(set(person_ids))
     for hook in IDENTITY_HOOKS:
         hook(ids)
+
+
+# --- The field rules shared by the forms, the API and imports --------------------------------
+# Forms and the API both reach `person_create`/`person_update`, so these rules are checked once,
+# here, and a bad value is refused with a message naming the field, never saved and never a 500.
+
+# Characters no name or other short text may hold: C0 and C1 control characters (NUL among
+# them: PostgreSQL refuses it outright), the Unicode line and paragraph separators, the byte
+# order mark, and the bidirectional embedding, override and isolate controls (U+202A to U+202E,
+# U+2066 to U+2069) with the invisible direction marks (U+200E, U+200F, U+061C). The direction
+# controls can make a name display as something other than what is stored ("Trojan Source"),
+# and invisible marks defeat search and matching; right-to-left names display correctly without
+# them. Zero-width joiners (U+200C, U+200D), which some scripts need, are allowed.
+FORBIDDEN_TEXT = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]"
+)
+
+PERSON_TEXT_FIELDS = {
+    "given_name": "Given name",
+    "middle_names": "Middle names",
+    "family_name": "Family name",
+    "known_as": "Known as",
+    "gender_identity": "Gender identity",
+    "first_language": "First language",
+    "nhs_number": "NHS number",
+    "upn": "Unique pupil number",
+    "ethnicity": "Ethnicity",
+    "sex": "Sex",
+    "kind": "Who you are recording",
+}
+# Text fields that must have a value (the others may be left blank).
+_REQUIRED_TEXT = {
+    "family_name": "Enter the family name",
+    "sex": "Choose the person's sex",
+    "kind": "Choose whether this is a child, an adult or an unborn child",
+}
+
+
+def text_problem(value: str, label: str) -> str | None:
+    """What is wrong with a short piece of text, as a message naming the field, or None."""
+    if "\x00" in value:
+        return f"{label} must not contain a null character"
+    if FORBIDDEN_TEXT.search(value):
+        return (
+            f"{label} must not contain control or text-direction characters: "
+            "type it again rather than pasting it"
+        )
+    return None
+
+
+def person_data_clean(data: dict) -> dict:
+    """The person fields in `data`, checked and tidied, as `person_create` and `person_update`
+    take them; ValidationError naming each bad field.
+
+    - text: `None` means blank (an optional field is cleared; a required one is refused);
+      leading and trailing spaces are removed, so a name of only spaces is no name; control
+      and text-direction characters are refused;
+    - `interpreter_needed` must be true or false; `disabilities` a list (`None` is none).
+    Dates are the model's to check (`Person.clean`), as every way of saving a person runs it.
+    """
+    out = dict(data)
+    errors: dict[str, str] = {}
+    for field, label in PERSON_TEXT_FIELDS.items():
+        if field not in out:
+            continue
+        value = out[field]
+        if value is None:
+            value = ""
+        if not isinstance(value, str):
+            errors[field] = f"{label} must be text"
+            continue
+        value = value.strip()
+        if field == "sex" and not value and out.get("kind") == PersonKind.UNBORN:
+            value = "U"  # an unborn baby's sex is unknown (CIN rule 8750)
+        problem = text_problem(value, label)
+        if problem:
+            errors[field] = problem
+        elif not value and field in _REQUIRED_TEXT:
+            errors[field] = _REQUIRED_TEXT[field]
+        out[field] = value
+    if "interpreter_needed" in out and not isinstance(out["interpreter_needed"], bool):
+        errors["interpreter_needed"] = "Say whether they need an interpreter: yes or no"
+    if "disabilities" in out:
+        if out["disabilities"] is None:
+            out["disabilities"] = []
+        elif not isinstance(out["disabilities"], list | tuple):
+            errors["disabilities"] = "Choose disabilities from the list"
+    if errors:
+        raise ValidationError(errors)
+    return out
 
 
 PERSON_FIELDS = [
@@ -105,10 +197,19 @@ def address_values(
 ) -> dict:
     """Validated address fields with the normalised postcode, its sector and the catchment."""
     errors = {}
+    labels = {"line1": "Address line 1", "line2": "Address line 2", "town": "Town or city"}
+    given = {"line1": line1, "line2": line2, "town": town, "postcode": postcode}
+    for field, value in given.items():
+        if value is not None and not isinstance(value, str):
+            errors[field] = f"{labels.get(field, 'Postcode')} must be text"
+        elif problem := text_problem(value or "", labels.get(field, "Postcode")):
+            errors[field] = problem
+    if errors:
+        raise ValidationError(errors)
     if not (line1 or "").strip():
         errors["line1"] = "Enter address line 1, such as the house number and street"
     try:
-        pc = normalise_postcode(postcode)
+        pc = normalise_postcode(postcode or "")
     except IdentifierError as exc:
         errors["postcode"] = str(exc)
     if errors:
@@ -205,6 +306,7 @@ def person_create(
 ) -> Person:
     """Create a person, give the agency (by default the actor's) a legitimate relationship
     with them, and audit it."""
+    data = person_data_clean(data)
     person = Person(**{k: v for k, v in data.items() if k in PERSON_FIELDS})
     if person.kind == PersonKind.UNBORN:
         person.sex = person.sex or "U"
@@ -227,13 +329,13 @@ def person_create(
     _identity_changed([person.pk])
     agency_id = agency.pk if agency is not None else getattr(actor, "agency_id", None)
     if agency_id:
-        Involvement.objects.create(
-            agency_id=agency_id,
+        involvement_start(
+            actor=actor,
+            agency=agency or actor.agency,
             person=person,
             access=involvement_access,
             source=involvement_source,
             reason=reason,
-            started_by=actor,
         )
     audit_record(
         actor=actor,
@@ -278,12 +380,12 @@ def persons_create_many(
     entries: list[NewPerson],
     agency,
     reason: str,
-    involvement_source: str = InvolvementSource.DATA_SHARING,
-    involvement_access: str = AccessLevel.READ,
 ) -> list[Person | ValidationError]:
     """Create many people at once, as `person_create` creates one (names, address, the
-    agency's involvement, the identity hook, one audit event each), in a few bulk writes: for
-    an agency's extract, where a chunk may hold hundreds of people the area does not know.
+    identity hook, one audit event each), in a few bulk writes: for an agency's extract, where
+    a chunk may hold hundreds of people the area does not know. `agency` is the agency whose
+    records they come from; holding a record gives it no involvement, so no one but the
+    area-wide roles sees these people until someone starts work with them (docs/adr/0007).
 
     Returns, for each entry in order, the new person or the ValidationError that kept them
     out; the others are still created."""
@@ -291,6 +393,11 @@ def persons_create_many(
     valid: list[tuple[Person, NewPerson]] = []
     created_by = actor if getattr(actor, "pk", None) else None
     for entry in entries:
+        try:
+            entry.data = person_data_clean(entry.data)
+        except ValidationError as exc:
+            out.append(exc)
+            continue
         person = Person(**{k: v for k, v in entry.data.items() if k in PERSON_FIELDS})
         if person.kind == PersonKind.UNBORN:
             person.sex = person.sex or "U"
@@ -330,11 +437,6 @@ def persons_create_many(
         for person, address in addressed
     ])  # fmt: skip
     _identity_changed([person.pk for person, _entry in valid])
-    bulk_insert([
-        Involvement(agency=agency, person=person, access=involvement_access,
-                    source=involvement_source, reason=reason, started_by=created_by)
-        for person, _entry in valid
-    ])  # fmt: skip
     audit_record_many(
         actor=actor,
         events=[
@@ -346,7 +448,7 @@ def persons_create_many(
                     f for f in PERSON_FIELDS if entry.data.get(f) not in (None, "", [], False)
                 ],
                 reason=reason,
-                details={"household_id": None},
+                details={"household_id": None, "source_agency_id": agency.pk},
             )
             for person, entry in valid
         ],
@@ -362,6 +464,7 @@ def person_update(
 
     A change of name keeps the old name as a previous name, so searches still find the person.
     """
+    data = person_data_clean(data)
     current = Person.objects.select_for_update().get(pk=person.pk)
     changes = {
         f: (getattr(current, f), data[f])

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from continuum.core.forms import apply_service_errors as _apply_service_errors
+from continuum.core.ratelimit import RateLimited
 from continuum.governance import rules as perms
 from continuum.linkage import access as linkage_access
 from continuum.linkage import selectors as linkage_selectors
@@ -25,12 +26,14 @@ from continuum.people.forms import (
     SearchForm,
 )
 from continuum.people.models import PersonKind
+from continuum.people.panels import panels_for
 
 
 def _possible_duplicates(user, fields: dict):
-    """Existing people this new record may be, or None when there are none."""
+    """Existing people this new record may be, or None when there are none. RateLimited when
+    the user has made too many of these checks (the record is then not saved either)."""
     found = linkage_selectors.possible_matches(user, record_from_fields(fields))
-    return found if (found.visible or found.hidden_count) else None
+    return found if (found.visible or found.known_elsewhere) else None
 
 
 @require_http_methods(["GET"])
@@ -67,9 +70,13 @@ def person_detail(request, person_id: int):
         {
             "record": record,
             "person": record.person,
-            "agency_view": linkage_selectors.agency_view(record.person),
+            "agency_view": None
+            if "agency_records" in record.hidden
+            else linkage_selectors.agency_view(record.person),
             "merges": linkage_selectors.merges_for_person(record.person),
             "can_merge": linkage_access.can_merge(request.user) and record.can_edit,
+            # Other apps' panels (casework's banner and quick actions): see people/panels.py.
+            "panels": panels_for(request.user, record),
         },
     )
 
@@ -82,13 +89,19 @@ def person_add(request):
     address_form = MoveForm(request.POST or None, prefix="address")
     address_form.fields["start_date"].required = False
     del address_form.fields["whole_household"]
-    matches = None
+    matches = limited = None
     if request.method == "POST" and form.is_valid() and address_form.is_valid():
         data = form.person_data()
         if not request.POST.get("confirm_new"):
             # Stop duplicates at the door: show who this may already be before saving.
-            matches = _possible_duplicates(request.user, {**data, **address_form.cleaned_data})
-        if matches is None:
+            try:
+                matches = _possible_duplicates(
+                    request.user, {**data, **address_form.cleaned_data}
+                )
+            except RateLimited as exc:
+                limited = exc
+                form.add_error(None, str(exc))
+        if matches is None and limited is None:
             try:
                 with transaction.atomic():
                     address = services.address_build(
@@ -106,7 +119,12 @@ def person_add(request):
                         move_in_date=address_form.cleaned_data.get("start_date"),
                     )
             except ValidationError as exc:
-                _apply_service_errors(form, exc)
+                # the address's fields on the address form, the person's on the person form
+                address_errors = getattr(exc, "error_dict", {}).keys() & address_form.fields.keys()
+                if address_errors:
+                    _apply_service_errors(address_form, exc)
+                else:
+                    _apply_service_errors(form, exc)
             else:
                 messages.success(request, f"{person.display_name} has been added")
                 return redirect("people:detail", person_id=person.pk)
@@ -120,6 +138,7 @@ def person_add(request):
             "nav": "search",
             "matches": matches,
         },
+        status=429 if limited else 200,
     )
 
 
@@ -182,7 +201,7 @@ def household_add_member(request, household_id: int):
         if m.person.kind == PersonKind.ADULT
     ]
     form = AddMemberForm(request.POST or None, parents=parents, initial={"kind": PersonKind.CHILD})
-    matches = None
+    matches = limited = None
     if request.method == "POST" and form.is_valid():
         data = form.person_data()
         start = data.pop("start_date", None)
@@ -190,12 +209,16 @@ def household_add_member(request, household_id: int):
         if not request.POST.get("confirm_new"):
             # A new baby may be the household's unborn record; a child may be known elsewhere.
             address = household.address
-            matches = _possible_duplicates(
-                request.user,
-                {**data, "postcode": address.postcode if address else "",
-                 "line1": address.line1 if address else ""},
-            )  # fmt: skip
-        if matches is None:
+            try:
+                matches = _possible_duplicates(
+                    request.user,
+                    {**data, "postcode": address.postcode if address else "",
+                     "line1": address.line1 if address else ""},
+                )  # fmt: skip
+            except RateLimited as exc:
+                limited = exc
+                form.add_error(None, str(exc))
+        if matches is None and limited is None:
             try:
                 with transaction.atomic():
                     person = services.person_create(
@@ -224,6 +247,7 @@ def household_add_member(request, household_id: int):
         request,
         "people/household_add_member.html",
         {"form": form, "household": household, "matches": matches},
+        status=429 if limited else 200,
     )
 
 

@@ -40,13 +40,19 @@ def contacts_visible_to(user) -> QuerySet[Referral]:
     if not _is_active_staff(user) or user.role not in _ACTIVE_STAFF_ROLES:
         return Referral.objects.none()
     received = ~Q(status=Status.DRAFT)  # a draft has not been sent to anyone
-    if perms.is_front_door(user):
-        # the front door triages every contact to the front door, whoever sent it
+    if perms.works_at_front_door(user):
+        # the front door (its workers and their managers) triages every contact to the front
+        # door, whoever sent it
         return Referral.objects.filter(received, destination=Destination.FRONT_DOOR)
     # a family hub's staff see the referrals to their own hub's early help panel
     return Referral.objects.filter(
         received, destination=Destination.EARLY_HELP_PANEL, destination_agency_id=user.agency_id
     )
+
+
+def works_at_front_door(user) -> bool:
+    """Front door workers and the front door's team managers (who oversee their queue)."""
+    return _is_active_staff(user) and bool(perms.works_at_front_door(user))
 
 
 def referral_for_referrer(user, referral_id) -> Referral:

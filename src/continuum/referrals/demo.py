@@ -84,12 +84,14 @@ def _shift(referral: Referral, delta: dt.timedelta) -> None:
         value = getattr(r, name)
         if value:
             fields[name] = value - delta
-    if r.received_at and r.rag:
-        fields["rag_due_at"] = timescales.rag_due(r.rag, fields["received_at"])
+    urgent = timescales.is_urgent(r.urgency)
+    if r.submitted_at:  # the clocks run from arrival, as the services start them
+        arrived = fields["submitted_at"]
+        fields["acknowledgement_due_at"] = timescales.acknowledgement_due(arrived, urgent=urgent)
         if r.destination == Destination.FRONT_DOOR:
-            fields["decision_due_at"] = timescales.decision_due(fields["received_at"])
-    if r.submitted_at:
-        fields["acknowledgement_due_at"] = timescales.acknowledgement_due(fields["submitted_at"])
+            fields["decision_due_at"] = timescales.decision_due(arrived, urgent=urgent)
+        if r.rag:
+            fields["rag_due_at"] = timescales.rag_due(r.rag, arrived)
     Referral.objects.filter(pk=r.pk).update(**fields)
     for t in ReferralTransition.objects.filter(referral=r):
         ReferralTransition.objects.filter(pk=t.pk).update(at=t.at - delta)
@@ -103,6 +105,23 @@ def _shift(referral: Referral, delta: dt.timedelta) -> None:
             answered_at=q.answered_at - delta if q.answered_at else None,
             acknowledged_at=q.acknowledged_at - delta if q.acknowledged_at else None,
         )
+
+
+def _arrived_earlier(referral: Referral, delta: dt.timedelta) -> None:
+    """Move a referral's arrival back by `delta` (its clocks with it): acknowledged late."""
+    r = Referral.objects.get(pk=referral.pk)
+    arrived = r.submitted_at - delta
+    urgent = timescales.is_urgent(r.urgency)
+    fields = {
+        "created_at": r.created_at - delta,
+        "submitted_at": arrived,
+        "acknowledgement_due_at": timescales.acknowledgement_due(arrived, urgent=urgent),
+    }
+    if r.destination == Destination.FRONT_DOOR:
+        fields["decision_due_at"] = timescales.decision_due(arrived, urgent=urgent)
+    if r.rag:
+        fields["rag_due_at"] = timescales.rag_due(r.rag, arrived)
+    Referral.objects.filter(pk=r.pk).update(**fields)
 
 
 def _referrers() -> list[User]:
@@ -220,7 +239,9 @@ def seed_referrals(
         rag = {4: Rag.RED, 3: Rag.AMBER, 2: Rag.GREEN}.get(level, Rag.BLUE)
         if shape in Rag.values:
             rag = shape
-        referral = services.referral_receive(actor=worker, referral=referral, rag=rag)
+        referral = services.referral_receive(
+            actor=worker, referral=referral, rag=rag, confirm_low_rating=True
+        )
         if shape in Rag.values or shape == "gathering":
             if shape == "gathering" and partners:
                 request = services.referral_request_information(
@@ -267,6 +288,8 @@ def seed_referrals(
         if i % 4 == 0:
             re_referred.append((user, child))
         _shift(referral, dt.timedelta(days=rng.randrange(2, 330), hours=rng.randrange(0, 6)))
+        if i % 7 == 3:  # about one in seven arrived two days before anyone acknowledged it
+            _arrived_earlier(referral, dt.timedelta(days=2))
         if i % 5 == 0:  # about one in five decided late, against the 1 working day target
             Referral.objects.filter(pk=referral.pk).update(
                 decided_at=Referral.objects.get(pk=referral.pk).decided_at + dt.timedelta(days=2)

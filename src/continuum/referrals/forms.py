@@ -102,6 +102,12 @@ class ReceiveForm(GovukForm):
         choices=[],
         error_messages={"required": "Select a RAG rating"},
     )
+    # Shown for a level 4 or urgent contact: rating it Green or Blue needs this ticked (the
+    # service refuses it otherwise, naming this field).
+    confirm_low_rating = forms.BooleanField(
+        label="I have read the referral and mean to rate it Green or Blue",
+        required=False,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from continuum.referrals import timescales
+
 
 class ThresholdFramework(models.Model):
     """One version of the area's continuum of need. A decision records the version it used."""
@@ -289,13 +291,39 @@ class Referral(models.Model):
         return self.status in OPEN_STATUSES
 
     def deadline(self):
-        """The earlier of the RAG deadline and the decision deadline."""
-        dues = [d for d in (self.rag_due_at, self.decision_due_at) if d]
+        """The next deadline: the earliest of the acknowledge-by time (while nobody has
+        acknowledged it), the RAG deadline and the decision deadline. `selectors.DEADLINE` is the
+        same in SQL."""
+        waiting = self.acknowledgement_due_at if self.status == Status.SUBMITTED else None
+        dues = [d for d in (waiting, self.rag_due_at, self.decision_due_at) if d]
         return min(dues) if dues else None
 
     def is_overdue(self, now=None) -> bool:
         due = self.deadline()
         return bool(self.is_open and due and due < (now or timezone.now()))
+
+    @property
+    def is_urgent(self) -> bool:
+        return timescales.is_urgent(self.urgency)
+
+    @property
+    def decision_target(self) -> str:
+        """The decision target in words: "1 working day", or "4 working hours" if urgent."""
+        return timescales.decision_target(urgent=self.is_urgent)
+
+    @property
+    def acknowledged_late(self) -> bool | None:
+        """Whether the acknowledgement came after its acknowledge-by time (None before it)."""
+        if not (self.received_at and self.acknowledgement_due_at):
+            return None
+        return self.received_at > self.acknowledgement_due_at
+
+    @property
+    def decided_on_time(self) -> bool | None:
+        """Whether the decision met its deadline, counted from the referral's arrival."""
+        if not (self.decided_at and self.decision_due_at):
+            return None
+        return self.decided_at <= self.decision_due_at
 
 
 class ReferralTransition(models.Model):

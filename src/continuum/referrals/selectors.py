@@ -9,7 +9,19 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    When,
+    Window,
+)
 from django.db.models.functions import Lag
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -38,6 +50,29 @@ from continuum.referrals.models import (
 )
 
 QUEUE_PAGE_SIZE = 50
+
+# The next deadline of an open contact, in SQL (Referral.deadline() in Python): the acknowledge-by
+# time while nobody has acknowledged it, else the earlier of its RAG and decision deadlines. A
+# CASE rather than LEAST, which ignores NULLs on PostgreSQL but not on SQLite.
+DEADLINE = Case(
+    When(status=Status.SUBMITTED, then=F("acknowledgement_due_at")),
+    When(rag_due_at__isnull=True, then=F("decision_due_at")),
+    When(decision_due_at__isnull=True, then=F("rag_due_at")),
+    When(rag_due_at__lt=F("decision_due_at"), then=F("rag_due_at")),
+    default=F("decision_due_at"),
+)
+
+
+def late_filter(now: dt.datetime) -> Q:
+    """Open referrals past a deadline: not acknowledged by the acknowledge-by time, or past the
+    RAG or decision deadline (the caller keeps to open statuses)."""
+    return (
+        Q(status=Status.SUBMITTED, acknowledgement_due_at__lt=now)
+        | Q(rag_due_at__lt=now)
+        | Q(decision_due_at__lt=now)
+    )
+
+
 _QUEUE_FIELDS = (
     "reference",
     "status",
@@ -48,6 +83,9 @@ _QUEUE_FIELDS = (
     "submitted_at",
     "acknowledgement_due_at",
     "escalated_at",
+    "received_by",
+    "urgency",
+    "referrer_level",
     "child__kind",
     "child__given_name",
     "child__known_as",
@@ -174,6 +212,17 @@ def referrals_sent(user) -> QuerySet[Referral]:
     )
 
 
+def own_draft_for(user, child, *, episode=None) -> Referral | None:
+    """The user's latest draft referral about this child (from this episode, if a step-up), so
+    starting a referral again carries on with it instead of leaving it behind."""
+    return (
+        access.referrals_sent_visible_to(user)
+        .filter(referrer=user, status=Status.DRAFT, child=child, episode=episode)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
 @dataclass
 class ReferralView:
     """What the referrer sees: the referral, receipts and outcome; no internal notes."""
@@ -232,7 +281,9 @@ class _KnownCount:
 
 
 def front_door_queue(user, *, page: int = 1, rag: str = "", now: dt.datetime | None = None):
-    """Open contacts for the user's receiving team, soonest deadline first, a page at a time.
+    """Open contacts for the user's receiving team, soonest deadline first (so whatever is overdue
+    comes first, the longest overdue at the top), a page at a time. A contact nobody has
+    acknowledged yet counts by its acknowledge-by time.
 
     Three queries whatever the number of open contacts: the counts by RAG rating with the
     overdue count (one pass), the page's ids, the page's rows."""
@@ -240,7 +291,7 @@ def front_door_queue(user, *, page: int = 1, rag: str = "", now: dt.datetime | N
     open_contacts = access.contacts_visible_to(user).filter(status__in=OPEN_STATUSES)
     counts: dict[str, int] = {}
     overdue = 0
-    late = Q(rag_due_at__lt=now) | Q(decision_due_at__lt=now)
+    late = late_filter(now)
     for row_rag, n, n_late in (
         open_contacts.order_by()
         .values_list("rag")
@@ -254,11 +305,14 @@ def front_door_queue(user, *, page: int = 1, rag: str = "", now: dt.datetime | N
         total = counts.get(rag, 0)
     else:
         total = sum(counts.values())
-    # Unacknowledged first (they have no rating yet), then by deadline.
-    ids = open_contacts.order_by(
-        F("rag_due_at").asc(nulls_first=True), "submitted_at", "pk"
-    ).values_list("pk", flat=True)
-    rows = Referral.objects.select_related("child", "referrer_agency").only(
+    # By the next deadline, overdue first; a contact with no deadline (a Blue panel referral)
+    # last, oldest first.
+    ids = (
+        open_contacts.annotate(deadline=DEADLINE)
+        .order_by(F("deadline").asc(nulls_last=True), "submitted_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    rows = Referral.objects.select_related("child", "referrer_agency", "received_by").only(
         *_QUEUE_FIELDS  # narrow rows: the queue never shows the free text
     )
     paginator = Paginator(_KnownCount(ids, rows, total), QUEUE_PAGE_SIZE)
@@ -313,7 +367,7 @@ def contact_record(user, referral_id) -> ContactRecord:
         .select_related("child", "referrer_agency", "destination_agency", "level_of_need")
         .order_by("-submitted_at")
     )
-    if not access.perms.is_front_door(user):
+    if not access.perms.works_at_front_door(user):
         # Outside the front door, history is the step-up/step-down chain this referral carries.
         history_qs = history_qs.filter(pk__in=[r.pk for r in chain])
     audit_record(
@@ -466,6 +520,28 @@ def inbox_sections(user) -> list[InboxSection]:
     return sections
 
 
+def notification_opens_for(user, note: Notification) -> bool:
+    """Whether the page an inbox item links to opens for this user. A team's item can link to a
+    record one member of the team may not see (a contact, for a member whose role does not
+    triage): opening it must then not mark it read for everyone else. Links this app does not
+    gatekeep (another app's pages) are left to that page."""
+    from django.urls import Resolver404, resolve
+
+    try:
+        match = resolve(note.url.split("?")[0])
+    except Resolver404:
+        return False
+    gatekept = {
+        "referrals:contact": (access.contacts_visible_to, "referral_id"),
+        "referrals:detail": (access.referrals_sent_visible_to, "referral_id"),
+        "referrals:request": (access.information_requests_visible_to, "request_id"),
+    }
+    if match.view_name not in gatekept:
+        return True
+    visible_to, key = gatekept[match.view_name]
+    return visible_to(user).filter(pk=match.kwargs[key]).exists()
+
+
 def notification_for(user, notification_id) -> Notification:
     from django.http import Http404
 
@@ -478,6 +554,11 @@ def notification_for(user, notification_id) -> Notification:
 # --- the referral register ---------------------------------------------------------------------
 
 RE_REFERRAL_DAYS = 365
+
+# A step-down (the front door's early help decision sends the child on to a hub's panel, as a
+# follow-on of the same contact) is not a new referral: it is neither a re-referral nor the
+# earlier referral that makes the next one a re-referral.
+STEP_DOWN = Q(previous__isnull=False, destination=Destination.EARLY_HELP_PANEL)
 
 
 @dataclass(frozen=True)
@@ -526,8 +607,8 @@ def _re_referral_subquery():
         submitted_at__isnull=False,
         submitted_at__lt=OuterRef("submitted_at"),
         submitted_at__gte=OuterRef("submitted_at") - dt.timedelta(days=RE_REFERRAL_DAYS),
-    )
-    return Exists(earlier)
+    ).exclude(STEP_DOWN)
+    return Case(When(STEP_DOWN, then=False), default=Exists(earlier), output_field=BooleanField())
 
 
 def register_rows(reg: RegisterQuery) -> QuerySet[Referral]:
@@ -553,10 +634,14 @@ def _windowed(reg: RegisterQuery) -> QuerySet[Referral]:
         qs = qs.filter(submitted_at__gte=reg.start - dt.timedelta(days=RE_REFERRAL_DAYS))
     if reg.end:
         qs = qs.filter(submitted_at__lt=reg.end)
+    # Step-downs run in their own stream (partitioned off), so a referral's `prev_*` is the
+    # referral before it that was not a step-down, and a step-down is never a re-referral.
     order = [F("child_id").asc(), F("submitted_at").asc(), F("pk").asc()]
+    step_down = ExpressionWrapper(STEP_DOWN, output_field=BooleanField())
     return qs.order_by().annotate(
-        prev_child=Window(Lag("child_id"), order_by=order),
-        prev_at=Window(Lag("submitted_at"), order_by=order),
+        step_down=step_down,
+        prev_child=Window(Lag("child_id"), partition_by=[step_down], order_by=order),
+        prev_at=Window(Lag("submitted_at"), partition_by=[step_down], order_by=order),
         year_before=F("submitted_at") - dt.timedelta(days=RE_REFERRAL_DAYS),
     )
 
@@ -573,12 +658,12 @@ def _in_period(reg: RegisterQuery, inner: QuerySet, select: str, *, where=(), re
     return f"SELECT {select} FROM ({sql}) t{where_sql} {rest}", [*params, *extra]  # noqa: S608
 
 
-_RE_REFERRAL = "t.prev_child = t.child_id AND t.prev_at >= t.year_before"
+_RE_REFERRAL = "NOT t.step_down AND t.prev_child = t.child_id AND t.prev_at >= t.year_before"
 
 
 def _re_referral_count(reg: RegisterQuery) -> int:
     inner = _windowed(reg).values(
-        "pk", "child_id", "submitted_at", "prev_child", "prev_at", "year_before"
+        "pk", "child_id", "submitted_at", "step_down", "prev_child", "prev_at", "year_before"
     )
     sql, params = _in_period(reg, inner, "COUNT(*)", where=[_RE_REFERRAL])
     with connection.cursor() as cursor:
@@ -610,13 +695,13 @@ def register_report(reg: RegisterQuery, *, now: dt.datetime | None = None) -> Re
     decided = Q(decided_at__isnull=False, received_at__isnull=False)
     sums = {
         "n": Count("pk"),
-        "overdue": Count(
-            "pk",
-            filter=Q(status__in=OPEN_STATUSES)
-            & (Q(rag_due_at__lt=now) | Q(decision_due_at__lt=now)),
-        ),
+        "overdue": Count("pk", filter=Q(status__in=OPEN_STATUSES) & late_filter(now)),
+        # Measured: every referral acknowledged, and every one still waiting past its
+        # acknowledge-by time (already late, whenever it is acknowledged).
         "ack_n": Count(
-            "pk", filter=Q(received_at__isnull=False, acknowledgement_due_at__isnull=False)
+            "pk",
+            filter=Q(received_at__isnull=False, acknowledgement_due_at__isnull=False)
+            | Q(status=Status.SUBMITTED, acknowledgement_due_at__lt=now),
         ),
         "ack_on_time": Count("pk", filter=Q(received_at__lte=F("acknowledgement_due_at"))),
         "decision_n": Count("pk", filter=decided & Q(decision_due_at__isnull=False)),
@@ -662,7 +747,11 @@ def register_report(reg: RegisterQuery, *, now: dt.datetime | None = None) -> Re
 
     timeliness = [_row(f"RAG {rag}", *by_rag[rag]) for rag in Rag.values]
     timeliness.append(
-        _row("Decision within 1 working day", totals["decision_n"], totals["decision_on_time"])
+        _row(
+            "Decided by its deadline (1 working day; urgent 4 working hours)",
+            totals["decision_n"],
+            totals["decision_on_time"],
+        )
     )
     timeliness.append(_row("Acknowledged by its deadline", totals["ack_n"], totals["ack_on_time"]))
     return RegisterReport(
@@ -694,7 +783,8 @@ REGISTER_EXPORT_COLUMNS = (
     "reference", "submitted_at", "source", "referrer_agency_name", "destination",
     "destination_agency_name", "urgency", "referrer_level", "status", "rag", "received_at",
     "decision_due_at", "decided_at", "outcome", "level_number", "framework_id",
-    "onward_agency_name", "withdrawn_reason", "child_id", "prev_child", "prev_at", "year_before",
+    "onward_agency_name", "withdrawn_reason", "child_id", "step_down", "prev_child", "prev_at",
+    "year_before",
 )  # fmt: skip
 
 
@@ -738,7 +828,9 @@ def register_export(reg: RegisterQuery, *, chunk_size: int = 2000) -> Iterator[d
                 for name in _DATETIMES:
                     row[name] = _as_datetime(row[name])
                 row["re_referral"] = bool(
-                    row["prev_child"] == row["child_id"] and row["prev_at"] >= row["year_before"]
+                    not row["step_down"]
+                    and row["prev_child"] == row["child_id"]
+                    and row["prev_at"] >= row["year_before"]
                 )
                 yield row
 

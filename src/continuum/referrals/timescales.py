@@ -9,6 +9,13 @@ Working hours are 09:00-17:00 local time on working days unless settings say oth
                              "green": (72, "elapsed_hours"), "blue": (None, None)}
     CONTINUUM_DECISION_WORKING_DAYS = 1        # referral decision within 1 working day of receipt
     CONTINUUM_ACK_WORKING_HOURS = 4            # a hand-over must be acknowledged within this
+    CONTINUUM_URGENT_DECISION_WORKING_HOURS = 4  # an urgent referral: decided within 4 working
+                                                 # hours of receipt (the Red target, standards 3.2)
+    CONTINUUM_URGENT_ACK_WORKING_HOURS = 1     # and acknowledged within 1 working hour
+
+An urgent referral ("a response is needed today") or one about immediate risk of significant harm
+runs on the urgent clocks; every other referral on the routine ones. A bad setting fails loudly
+(ImproperlyConfigured, naming the setting and what it must be) the first time a clock is read.
 
 Every function takes and returns timezone-aware datetimes.
 """
@@ -21,7 +28,11 @@ from functools import lru_cache
 
 import holidays
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
+
+# Urgency values (referrals.models.Urgency) that run on the urgent clocks.
+URGENT_URGENCIES = frozenset({"urgent", "immediate"})
 
 
 class Clock:
@@ -52,10 +63,37 @@ def is_working_day(day: dt.date) -> bool:
 
 
 def working_hours() -> tuple[int, int]:
-    start, end = getattr(settings, "CONTINUUM_WORKING_HOURS", (9, 17))
-    if not (0 <= start < end <= 24):
-        raise ValueError("CONTINUUM_WORKING_HOURS must be (start, end) with 0 <= start < end <= 24")
-    return int(start), int(end)
+    configured = getattr(settings, "CONTINUUM_WORKING_HOURS", (9, 17))
+    try:
+        start, end = configured
+    except (TypeError, ValueError):
+        start = end = None
+    if not (
+        isinstance(start, int)
+        and isinstance(end, int)
+        and not isinstance(start, bool)
+        and not isinstance(end, bool)
+        and 0 <= start < end <= 24
+    ):
+        raise ImproperlyConfigured(
+            f"CONTINUUM_WORKING_HOURS is {configured!r}: set it to (start hour, end hour), two "
+            "whole hours with 0 <= start < end <= 24, for example (9, 17)"
+        )
+    return start, end
+
+
+def _count_setting(name: str, default: int, *, minimum: int = 0) -> int:
+    """A whole-number setting of a clock, checked: ImproperlyConfigured names it if it is bad."""
+    value = getattr(settings, name, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ImproperlyConfigured(
+            f"{name} is {value!r}: set it to a whole number of at least {minimum}"
+        )
+    return value
+
+
+def is_urgent(urgency: str | None) -> bool:
+    return urgency in URGENT_URGENCIES
 
 
 def next_working_day(day: dt.date) -> dt.date:
@@ -145,10 +183,17 @@ def end_of_working_day(day: dt.date) -> dt.datetime:
     return _at(day, working_hours()[1])
 
 
-def decision_due(received_at: dt.datetime) -> dt.datetime:
-    """A referral decision is due by the close of the next working day after receipt
-    ("within 1 working day", Working Together 2023; configurable)."""
-    days = int(getattr(settings, "CONTINUUM_DECISION_WORKING_DAYS", 1))
+def decision_due(received_at: dt.datetime, *, urgent: bool = False) -> dt.datetime:
+    """When the decision on a referral received at `received_at` is due.
+
+    Routine: by the close of the next working day after receipt ("within 1 working day",
+    Working Together 2023; configurable). A referral received at or after closing time, or on a
+    day that is not a working day, is received on the next working day.
+    Urgent: within CONTINUUM_URGENT_DECISION_WORKING_HOURS working hours of receipt."""
+    if urgent:
+        hours = _count_setting("CONTINUUM_URGENT_DECISION_WORKING_HOURS", 4, minimum=1)
+        return add_working_hours(received_at, hours)
+    days = _count_setting("CONTINUUM_DECISION_WORKING_DAYS", 1, minimum=1)
     local = _local(received_at)
     close_hour = working_hours()[1]
     day = local.date()
@@ -158,9 +203,25 @@ def decision_due(received_at: dt.datetime) -> dt.datetime:
     return end_of_working_day(add_working_days(day, days))
 
 
-def acknowledgement_due(sent_at: dt.datetime, *, cap: dt.datetime | None = None) -> dt.datetime:
-    """When a hand-over (referral, information request) must have been acknowledged."""
-    hours = float(getattr(settings, "CONTINUUM_ACK_WORKING_HOURS", 4))
+def decision_target(*, urgent: bool = False) -> str:
+    """The decision target in words, as configured ("1 working day", "4 working hours")."""
+    if urgent:
+        hours = _count_setting("CONTINUUM_URGENT_DECISION_WORKING_HOURS", 4, minimum=1)
+        return f"{hours} working hour{'s' if hours != 1 else ''}"
+    days = _count_setting("CONTINUUM_DECISION_WORKING_DAYS", 1, minimum=1)
+    return f"{days} working day{'s' if days != 1 else ''}"
+
+
+def acknowledgement_due(
+    sent_at: dt.datetime, *, urgent: bool = False, cap: dt.datetime | None = None
+) -> dt.datetime:
+    """When a hand-over (referral, information request) must have been acknowledged: within
+    CONTINUUM_ACK_WORKING_HOURS working hours (4), or CONTINUUM_URGENT_ACK_WORKING_HOURS (1) if
+    urgent, and never after `cap` (an information request's own due time)."""
+    if urgent:
+        hours = _count_setting("CONTINUUM_URGENT_ACK_WORKING_HOURS", 1, minimum=1)
+    else:
+        hours = _count_setting("CONTINUUM_ACK_WORKING_HOURS", 4, minimum=1)
     due = add_working_hours(sent_at, hours)
     return min(due, cap) if cap else due
 
@@ -191,13 +252,29 @@ class RagTarget:
         return f"{self.amount} {unit}"
 
 
+def _bad_rag_target(rating: str, target) -> str | None:
+    """What is wrong with one configured RAG target, or None."""
+    try:
+        amount, clock = target
+    except (TypeError, ValueError):
+        return f"is {target!r}; set (amount, clock)"
+    if clock not in (None, Clock.WORKING_HOURS, Clock.WORKING_DAYS, Clock.ELAPSED_HOURS):
+        return f"has an unknown clock {clock!r}; use working_hours, working_days or elapsed_hours"
+    if amount is None and clock is None:
+        return None
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount < 1 or clock is None:
+        return f"is {target!r}; set (a whole number of at least 1, a clock), or (None, None)"
+    return None
+
+
 def rag_targets() -> dict[str, RagTarget]:
     configured = getattr(settings, "CONTINUUM_RAG_TARGETS", None) or DEFAULT_RAG_TARGETS
     targets = {}
-    for rating, (amount, clock) in configured.items():
-        if clock not in (None, Clock.WORKING_HOURS, Clock.WORKING_DAYS, Clock.ELAPSED_HOURS):
-            raise ValueError(f"Unknown clock {clock!r} for RAG rating {rating!r}")
-        targets[rating] = RagTarget(rating, amount, clock)
+    for rating, target in configured.items():
+        problem = _bad_rag_target(rating, target)
+        if problem:
+            raise ImproperlyConfigured(f"CONTINUUM_RAG_TARGETS: RAG rating {rating!r} {problem}")
+        targets[rating] = RagTarget(rating, *target)
     return targets
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
 from django.contrib import messages
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from continuum.audit.models import AuditAction
 from continuum.audit.services import audit_record
+from continuum.core import csvsafe
 from continuum.core.forms import apply_service_errors as _apply_service_errors
 from continuum.governance.access import person_for_user
 from continuum.people.selectors import person_record
@@ -50,7 +50,22 @@ def my_referrals(request):
 
 
 def _save_referral(request, form, *, child=None, referral=None, episode=None):
-    """Save the draft, then submit it if the user pressed Submit. Returns a redirect or None."""
+    """Save the draft, then submit it if the user pressed Submit. Returns a redirect or None.
+
+    A new referral sent with answers missing is refused without saving anything, so reloading
+    the page (the browser sends the form again) cannot make another draft."""
+    if referral is None and "submit" in request.POST:
+        missing = services.missing_for_new(
+            actor=request.user, child=child, data=form.draft_data(), episode=episode
+        )
+        if missing:
+            _apply_service_errors(form, ValidationError(missing))
+            form.add_error(
+                None,
+                "Nothing has been sent or saved yet. Complete the missing answers to send the "
+                "referral, or save it as a draft.",
+            )
+            return None, None
     try:
         if referral is None:
             referral = services.referral_create(
@@ -96,9 +111,17 @@ def referral_new(request, person_id: int):
     if step_up is not None:
         initial.update(step_up.initial)
     episode = step_up.episode if step_up else None
+    draft = selectors.own_draft_for(request.user, child, episode=episode)
+    if draft is not None and request.method == "GET":
+        # carry on with the draft already started for this child, not a second one
+        messages.info(request, f"You have a draft referral {draft.reference} for this child")
+        return redirect("referrals:edit", referral_id=draft.pk)
     form = ReferralForm(request.POST or None, initial=initial, levels=selectors.current_levels())
     if request.method == "POST" and form.is_valid():
-        response, referral = _save_referral(request, form, child=child, episode=episode)
+        # a form sent again after a draft was made (another tab) updates that draft
+        response, referral = _save_referral(
+            request, form, child=child, referral=draft, episode=episode
+        )
         if response:
             return response
         if referral is not None:
@@ -221,6 +244,7 @@ def queue(request):
             "overdue": overdue,
             "rag": rag,
             "now": timezone.now(),
+            "front_door": access.works_at_front_door(request.user),
             "nav": "front_door",
         },
     )
@@ -260,7 +284,10 @@ def contact_receive(request, referral_id: int):
     if form.is_valid():
         try:
             services.referral_receive(
-                actor=request.user, referral=referral, rag=form.cleaned_data["rag"]
+                actor=request.user,
+                referral=referral,
+                rag=form.cleaned_data["rag"],
+                confirm_low_rating=form.cleaned_data["confirm_low_rating"],
             )
         except ValidationError as exc:
             _apply_service_errors(form, exc)
@@ -476,6 +503,14 @@ def inbox(request):
 @require_POST
 def inbox_read(request, notification_id: int):
     note = selectors.notification_for(request.user, notification_id)
+    if note.url.startswith("/") and not selectors.notification_opens_for(request.user, note):
+        # not theirs to open: left unread for the colleagues who can act on it
+        messages.error(
+            request,
+            "You cannot open this item: it is about a record your role does not give you access "
+            "to. It stays unread for the colleagues who can act on it.",
+        )
+        return redirect("referrals:inbox")
     services.notification_mark_read(actor=request.user, notification=note)
     if note.url.startswith("/"):
         return redirect(note.url)
@@ -583,7 +618,7 @@ def register_csv(request):
     def stream(chunk: int = 2000):
         # a chunk of rows per write: one write per row costs more than making the rows
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = csvsafe.writer(buffer)  # every cell neutralised: names, reasons, agencies
         writer.writerow(CSV_COLUMNS)
         for n, r in enumerate(selectors.register_export(reg), start=1):
             writer.writerow(_csv_row(r))

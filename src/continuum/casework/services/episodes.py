@@ -36,6 +36,7 @@ from continuum.casework.services._common import (
     _transition,
 )
 from continuum.governance.models import AccessLevel, Involvement, InvolvementSource
+from continuum.governance.services import involvements_end, involvements_start
 from continuum.people.models import Household, HouseholdMembership, Person, PersonKind
 
 # --- Episodes ----------------------------------------------------------------------------
@@ -146,16 +147,19 @@ def episode_change_lead(*, actor, episode: Episode, lead_professional) -> Episod
 
 
 def _taf_add(*, actor, episode: Episode, user, role_in_taf: str) -> TafMember:
-    involvement = Involvement(
-        agency_id=user.agency_id,
-        household_id=episode.household_id,
-        access=AccessLevel.EDIT,
-        source=InvolvementSource.TEAM_AROUND_FAMILY,
-        reason=f"Team Around the Family, episode {episode.pk}",
-        started_by=actor,
+    [involvement] = involvements_start(
+        actor=actor,
+        involvements=[
+            Involvement(
+                agency_id=user.agency_id,
+                household_id=episode.household_id,
+                access=AccessLevel.EDIT,
+                source=InvolvementSource.TEAM_AROUND_FAMILY,
+                reason=f"Team Around the Family, episode {episode.pk}",
+                started_by=actor,
+            )
+        ],
     )
-    involvement.full_clean()
-    involvement.save()
     member = TafMember(
         episode=episode,
         user=user,
@@ -195,10 +199,15 @@ def taf_invite(*, actor, episode: Episode, user, role_in_taf: str) -> TafMember:
     return member
 
 
-def _end_membership(member: TafMember, *, now) -> None:
+def _end_membership(member: TafMember, *, now, actor, reason: str) -> None:
     member.left_on = timezone.localdate(now)
     member.save(update_fields=["left_on"])
-    Involvement.objects.filter(pk=member.involvement_id, ended_at__isnull=True).update(ended_at=now)
+    involvements_end(
+        actor=actor,
+        involvements=Involvement.objects.filter(pk=member.involvement_id),
+        reason=reason,
+        ended_at=now,
+    )
 
 
 @transaction.atomic
@@ -214,7 +223,9 @@ def taf_leave(*, actor, member: TafMember) -> TafMember:
         raise ValidationError(
             "The lead professional cannot leave the team. Change the lead professional first"
         )
-    _end_membership(member, now=timezone.now())
+    _end_membership(
+        member, now=timezone.now(), actor=actor, reason="Left the Team Around the Family"
+    )
     _chronology(
         actor=actor,
         episode=episode,
@@ -362,7 +373,7 @@ def episode_approve_closure(*, actor, episode: Episode) -> Episode:
         raise ValidationError("Actions were added after closure was requested; ask again")
     now = timezone.now()
     for member in episode.taf_members.filter(left_on__isnull=True):
-        _end_membership(member, now=now)
+        _end_membership(member, now=now, actor=actor, reason="The episode closed")
     episode.children.filter(end_date__isnull=True).update(
         end_date=episode.end_date, reason_for_closure=episode.reason_for_closure
     )

@@ -94,7 +94,8 @@ def test_the_number_of_queries_does_not_grow_with_the_events(
     few, few_text = _queries(client, url)
     _grow(episode, lead, school_worker, front_door, child, 200, 50)
     many, many_text = _queries(client, url)
-    assert len(many_text) > 5 * len(few_text)  # it did show the new events
+    # it did show the new events (four times the page: the layout around them is fixed)
+    assert len(many_text) > 4 * len(few_text)
     assert many == few
 
 

@@ -181,11 +181,19 @@ def test_only_assessment_with_factor_21_closes_rc8_or_rc9_8873q():
     rules.closure_reason_after_no_factors(reason="RC7", completed_factor_sets=[["3B"]])
 
 
-def test_review_after_plan_start_8841():
+def test_family_plan_review_on_or_after_the_day_the_plan_was_agreed():
     with pytest.raises(ValidationError) as exc:
-        rules.review_date(plan_start=d(5), review_date=d(5), today=TODAY)
-    assert "after the plan was agreed" in messages(exc)
+        rules.review_date(plan_start=d(5), review_date=d(4), today=TODAY)
+    assert "on or after the day the plan was agreed" in messages(exc)
     rules.review_date(plan_start=d(5), review_date=d(6), today=TODAY)
+
+
+def test_a_plan_agreed_today_can_be_reviewed_today():
+    # Regression: with 8841's "after the start" applied to family plans, a plan agreed today
+    # could be reviewed neither today (too early) nor tomorrow (in the future).
+    rules.review_date(plan_start=TODAY, review_date=TODAY, today=TODAY)
+    with pytest.raises(ValidationError, match="today or in the past"):
+        rules.review_date(plan_start=TODAY, review_date=TODAY + dt.timedelta(days=1), today=TODAY)
 
 
 # --- Section 47 enquiries, conferences and child protection plans ---------------------------

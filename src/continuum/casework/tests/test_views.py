@@ -18,6 +18,7 @@ from continuum.casework.models import (
     Visit,
 )
 from continuum.casework.tests.conftest import days_ago
+from continuum.people.tests.helpers import page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,7 @@ def test_open_an_episode_through_the_form(lead, household, child, baby):
     url = reverse("casework:episode_open", args=[household.pk])
     page = c.get(url)
     assert page.status_code == 200
-    assert child.display_name in page.text
+    assert child.display_name in page_text(page)
     response = c.post(
         url,
         {
@@ -76,28 +77,25 @@ def test_episode_before_referral_shows_the_error_summary(lead, household, child)
     assert not Episode.objects.exists()
 
 
-def test_quick_visit_common_case_is_one_post_of_at_most_eight_interactions(
-    episode, lead, mother, child, baby
-):
-    """Common case: type, 2 people present, child seen, seen alone, what they said,
-    observations, save = 8 interactions; the date is prefilled with today."""
+def test_a_quick_visit_is_one_post_with_the_date_prefilled(episode, lead, mother, child, baby):
+    """The common case is one page and one POST: the date is prefilled with today, and what was
+    ticked is what is saved. (How many clicks and fields it takes a person in a browser is
+    measured by benchmarks/burden.py, not counted here.)"""
     c = client_for(lead)
     url = reverse("casework:visit_record", args=[episode.pk])
-    page = c.get(url)  # page load 1
+    page = c.get(url)
     assert page.status_code == 200
     assert f'value="{days_ago(0).day}"' in page.text  # date prefilled
-    interactions = {
+    data = {
         "kind": "home",
         "present": [mother.pk, child.pk],
         f"c{child.pk}_seen": "on",
         f"c{child.pk}_alone": "on",
         f"c{child.pk}_said": "I like my new teacher",
         "observations": "Home warm and tidy",
+        **date_fields("date", days_ago(0)),
     }
-    clicks = sum(len(v) if isinstance(v, list) else 1 for v in interactions.values()) + 1
-    assert clicks <= 8
-    data = {**interactions, **date_fields("date", days_ago(0))}
-    response = c.post(url, data)  # page load 2 (the redirect target is the episode page)
+    response = c.post(url, data)
     assert response.status_code == 302
     visit = Visit.objects.get()
     assert visit.children.get(person=child).seen_alone

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
@@ -30,6 +28,7 @@ from continuum.casework.views._common import (
     _apply_errors,
     _pick,
 )
+from continuum.core import csvsafe
 from continuum.directory.models import Agency, User
 from continuum.governance.access import Access, household_for_user
 from continuum.people.models import PersonKind
@@ -42,7 +41,10 @@ def visit_record(request, episode_id: int):
     episode = episode_for_user(request.user, episode_id, need=Access.EDIT)
     members = selectors.household_members(episode.household)
     children = [c.person for c in selectors.children_in_episode(episode)]
-    form = VisitForm(request.POST or None, members=members, children=children)
+    # From the child's page ("Record a visit", ?child=<id>): that child is ticked as seen.
+    child = request.GET.get("child", "")
+    initial = {f"c{c.pk}_seen": True for c in children if str(c.pk) == child}
+    form = VisitForm(request.POST or None, members=members, children=children, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -126,20 +128,17 @@ def _filters(form) -> selectors.ChronologyFilters:
 def _csv(chronology, filename: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
+    writer = csvsafe.writer(response)  # no cell a spreadsheet would run as a formula
     writer.writerow(
         ["Date", "Type", "About", "What happened", "Significant", "Agency", "Recorded by"]
     )
     for i in chronology.items:
-        summary = i.summary
-        if summary[:1] in ("=", "+", "-", "@"):
-            summary = "'" + summary  # never let a spreadsheet run a formula
         writer.writerow(
             [
                 i.date.isoformat(),
                 i.kind_label,
                 i.person,
-                summary,
+                i.summary,
                 "Yes" if i.significant else "No",
                 i.agency,
                 i.recorded_by,

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms, template
+from django.utils.dateformat import format as date_format
 
 from continuum.core.forms import DateInputWidget
 from continuum.core.identifiers import format_nhs_number
@@ -56,3 +59,17 @@ def field_label(name: str) -> str:
         return str(Person._meta.get_field(name).verbose_name).capitalize()
     except FieldDoesNotExist:  # not a Person field: make the code readable
         return name.replace("_", " ").capitalize()
+
+
+@register.filter
+def readable_date(value) -> str:
+    """A date as people read it ("4 Mar 2021"), whether a date or an ISO string from an agency
+    record ("2021-03-04"); anything else is shown as it is."""
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            return value
+    if isinstance(value, dt.date):
+        return date_format(value, "j M Y")
+    return "" if value is None else str(value)

@@ -17,10 +17,9 @@ def test_home_needs_sign_in(client):
     assert response["Location"].startswith(reverse("login"))
 
 
-def test_home_goes_to_search(involved_practitioner, login):
-    response = login(involved_practitioner).get(reverse("home"))
-    assert response.status_code == 302
-    assert response["Location"] == reverse("people:search")
+def test_home_is_a_page(involved_practitioner, login):
+    # Each role's home page (issue 15); its content is tested in continuum/home/tests.
+    assert login(involved_practitioner).get(reverse("home")).status_code == 200
 
 
 def test_sign_in_page_is_public_and_uses_govuk_errors(involved_practitioner, client):
@@ -69,3 +68,38 @@ def test_pages_send_a_content_security_policy(involved_practitioner, login):
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
     assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_404_page_has_the_layout_and_a_way_back(involved_practitioner, login):
+    response = login(involved_practitioner).get("/no-such-page/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert '<h1 class="govuk-heading-l">Page not found</h1>' in html
+    assert "govuk-service-navigation" in html  # the service's layout, with its menu
+    assert f'href="{reverse("home")}">Go to your home page</a>' in html
+
+
+def test_403_page_has_the_layout_and_says_why(family, read_only_partner, login):
+    response = login(read_only_partner).get(reverse("people:edit", args=[family.twin1.pk]))
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert '<h1 class="govuk-heading-l">You cannot do this</h1>' in html
+    assert "You can see this record but cannot change it." in html
+    assert f'href="{reverse("home")}">Go to your home page</a>' in html
+
+
+def test_500_page_needs_neither_the_database_nor_context_processors(
+    rf, django_assert_num_queries
+):
+    from continuum.core.views import server_error
+
+    request = rf.get("/")
+    request.request_id = "abc123def456"
+    with django_assert_num_queries(0):
+        response = server_error(request)
+    html = response.content.decode()
+    assert response.status_code == 500
+    assert "Sorry, there is a problem with the service" in html
+    assert "govuk-template" in html and "Continuum" in html
+    assert "abc123def456" in html
+    assert f'href="{reverse("home")}">Go to your home page</a>' in html

@@ -19,11 +19,13 @@ from continuum.governance.access import (
     person_for_user,
     persons_visible_to,
     require_dpo,
+    visible_persons_filter,
 )
-from continuum.governance.models import AccessLevel, Involvement
+from continuum.governance.models import AccessLevel, Involvement, InvolvementSource
 from continuum.governance.tests.factories import InvolvementFactory
 from continuum.people import services
-from continuum.people.models import HouseholdMembership
+from continuum.people.models import HouseholdMembership, Person, PersonName
+from continuum.people.tests.factories import AddressFactory, HouseholdFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -144,3 +146,118 @@ def test_only_the_dpo_passes_require_dpo(family, personas):
         else:
             with pytest.raises(Http404):
                 require_dpo(user)
+
+
+# -- conditions a mutation test found untested (issue 11) ----------------------------------
+
+
+def _other_household(*, father=None):
+    """A second household (the fixtures hold one), with a member nobody is involved with; with
+    `father`, Ryan Cole lives there too."""
+    household = HouseholdFactory(address=AddressFactory(line1="9 Canal Street", postcode="NB2 7HX"))
+    stranger = PersonFactory(adult=True, given_name="Nina", family_name="Hart", household=household)
+    if father is not None:
+        HouseholdMembership.objects.create(
+            household=household, person=father, start_date=dt.date(2020, 1, 1)
+        )
+    return household, stranger
+
+
+def test_edit_rights_on_one_person_do_not_extend_to_another_visible_person(
+    family, read_only_partner
+):
+    """can_edit_person checks the person asked about (`.filter(pk=person.pk)`), not whether
+    the user may edit anyone at all."""
+    InvolvementFactory(agency=read_only_partner.agency, person=family.father)  # EDIT on Ryan
+    assert can_edit_person(read_only_partner, family.father)
+    assert "mother" in _visible(read_only_partner, family)  # read only, through the household
+    assert not can_edit_person(read_only_partner, family.mother)
+    with pytest.raises(PermissionDenied):
+        person_for_user(read_only_partner, family.mother.pk, need=Access.EDIT)
+
+
+def test_seeing_one_person_shows_only_their_own_household(family, involved_practitioner):
+    """households_visible_to correlates each household with its own members
+    (`household=OuterRef("pk")`)."""
+    other, stranger = _other_household()
+    visible = set(households_visible_to(involved_practitioner).values_list("pk", flat=True))
+    assert family.household.pk in visible
+    assert other.pk not in visible
+    with pytest.raises(Http404):
+        household_for_user(involved_practitioner, other.pk)
+    assert not persons_visible_to(involved_practitioner).filter(pk=stranger.pk).exists()
+
+
+def test_a_household_someone_has_left_is_not_shown_through_them(family, involved_practitioner):
+    """Only current members open a household (the membership's `end_date__isnull=True`)."""
+    other, _stranger = _other_household()
+    HouseholdMembership.objects.create(
+        household=other, person=family.father, start_date=dt.date(2015, 1, 1),
+        end_date=dt.date(2019, 12, 31),
+    )  # fmt: skip
+    assert "father" in _visible(involved_practitioner, family)
+    assert not households_visible_to(involved_practitioner).filter(pk=other.pk).exists()
+
+
+def test_edit_rights_with_one_family_do_not_extend_to_another_household(
+    family, read_only_partner
+):
+    """household_for_user(EDIT) needs an editable current member of *this* household
+    (`memberships__household=household`): the police may edit Ryan Cole, who lives elsewhere,
+    and only read the Smiths' household."""
+    other, _stranger = _other_household(father=family.father)
+    InvolvementFactory(agency=read_only_partner.agency, person=family.father)  # EDIT on Ryan
+    assert household_for_user(read_only_partner, other.pk, need=Access.EDIT) == other
+    with pytest.raises(PermissionDenied):
+        household_for_user(read_only_partner, family.household.pk, need=Access.EDIT)
+
+
+def test_a_merged_record_is_hidden_from_involved_staff_too(family, involved_practitioner):
+    """`not_merged` applies to involvement-based users, not only to the whole-area roles: a
+    record merged into another is reached through the one it was merged into."""
+    duplicate = PersonFactory(adult=True, given_name="Kerri", family_name="Smith")
+    InvolvementFactory(agency=involved_practitioner.agency, person=duplicate)
+    assert persons_visible_to(involved_practitioner).filter(pk=duplicate.pk).exists()
+    Person.objects.filter(pk=duplicate.pk).update(merged_into=family.mother)
+    assert not persons_visible_to(involved_practitioner).filter(pk=duplicate.pk).exists()
+    with pytest.raises(Http404):
+        person_for_user(involved_practitioner, duplicate.pk)
+    assert persons_visible_to(involved_practitioner).filter(pk=family.mother.pk).exists()
+
+
+def test_a_data_sharing_involvement_grants_nothing(family, uninvolved_worker):
+    """Rows created before imports stopped opening records (docs/adr/0007): an agency that
+    merely holds a record sees nothing, through a person or a household."""
+    for subject in ({"person": family.twin1}, {"household": family.household}):
+        InvolvementFactory(
+            agency=uninvolved_worker.agency, access=AccessLevel.READ,
+            source=InvolvementSource.DATA_SHARING, reason="Holds a record", **subject,
+        )  # fmt: skip
+    assert _visible(uninvolved_worker, family) == set()
+    assert not households_visible_to(uninvolved_worker).exists()
+    with pytest.raises(Http404):
+        person_for_user(uninvolved_worker, family.twin1.pk)
+
+
+def test_names_and_addresses_filter_on_their_own_person(family, involved_practitioner):
+    """`visible_persons_filter(via=...)` applies the gatekeeper to rows that point at a person
+    (a name, an address) through their own person, not the row's id."""
+    _other, stranger = _other_household()
+    condition = visible_persons_filter(involved_practitioner, via="person")
+    names = PersonName.objects.filter(condition)
+    people = set(names.values_list("person_id", flat=True))
+    assert family.mother.pk in people and family.father.pk in people
+    assert stranger.pk not in people
+    assert set(names.values_list("person_id", flat=True)) <= set(
+        persons_visible_to(involved_practitioner).values_list("pk", flat=True)
+    )
+    merged = PersonFactory(adult=True, given_name="Kez", family_name="Smith")
+    InvolvementFactory(agency=involved_practitioner.agency, person=merged)
+    Person.objects.filter(pk=merged.pk).update(merged_into=family.mother)
+    assert not PersonName.objects.filter(condition, person=merged).exists()
+
+
+def test_data_steward_sees_no_one_even_where_their_agency_is_involved(family, data_steward):
+    assert _visible(data_steward, family) == set()
+    assert not households_visible_to(data_steward).exists()
+    assert not can_edit_person(data_steward, family.mother)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from conftest import PERSONAS
 from continuum.casework.tests import matrix as casework_matrix
@@ -166,7 +166,7 @@ API.update(referrals_matrix.API)
 API.update(hubs_matrix.API)
 # Routes deliberately outside the matrix, each tested on its own in core/tests/test_auth_views.py:
 EXEMPT = {
-    "home",  # redirects to search; needs only sign-in
+    "home",  # each role's home page; needs only sign-in (home/tests: every persona gets 200)
     "login",  # public by design
     "logout",  # POST-only sign-out of whoever is signed in
     "api:openapi-json",  # the API's published description, no personal data
@@ -242,6 +242,77 @@ def test_api_refuses_a_wrong_or_revoked_token(name, family, involved_practitione
     ApiToken.objects.filter(token_hash=ApiToken.hash(raw)).update(revoked_at=timezone.now())
     response = _call(client, method, url(family), body, headers={"Authorization": f"Bearer {raw}"})
     assert response.status_code == 401
+
+
+# -- the data steward, and personas without a relationship ---------------------------------
+
+# The police's data steward never sees a person's record (the police are involved with the
+# family, but the steward's role opens nothing), and changes nothing: on every route outside
+# linkage they get what the analyst gets, but for these (the analyst's area-wide aggregates).
+STEWARD = linkage_matrix.STEWARD | {
+    "hubs:reach": 404,  # reach is for analysts, managers and the front door
+    "referrals:register": 404,  # the referral register, likewise
+    "referrals:register_csv": 404,
+    "outcomes:instruments": 404,  # configuring outcome measures is for analysts
+    "outcomes:instrument_add": 404,
+    "outcomes:instrument_edit": 404,
+}
+
+
+def _steward_expects(name: str, expected: dict[str, int]) -> int:
+    return STEWARD.get(name, expected["analyst"])
+
+
+@pytest.mark.parametrize("name", list(UI))
+def test_ui_matrix_data_steward(name, family, data_steward, login):
+    method, url, body, expected = UI[name]
+    response = _call(login(data_steward), method, url(family), _body(body, family))
+    assert response.status_code == _steward_expects(name, expected)
+
+
+@pytest.mark.parametrize("name", list(API))
+def test_api_matrix_data_steward(name, family, data_steward, api_client):
+    method, url, body, expected = API[name]
+    response = _call(api_client(data_steward), method, url(family), _body(body, family))
+    assert response.status_code == _steward_expects(name, expected)
+
+
+# Personas with no relationship with the family: another hub's practitioner, a volunteer not
+# matched to it, the analyst, the data steward. On every route that names a record (an id in
+# its path) they must get 404, exactly as if it did not exist; these are the only exceptions.
+NO_RELATIONSHIP = ["uninvolved_worker", "unmatched_volunteer", "analyst"]
+# route → (who may open it without a relationship with the family, and why)
+NOT_ABOUT_THE_FAMILY: dict[str, tuple[set[str], str]] = {
+    "servicedirectory:detail": (
+        set(NO_RELATIONSHIP) | {"data_steward"}, "a local service's public entry: no one's record"
+    ),
+    "outcomes:instrument_edit": ({"analyst"}, "an outcome measure's settings: no one's record"),
+    **{
+        name: ({"data_steward"}, "the steward's own agency's import: their work, no one's record")
+        for name in ("linkage:import_detail", "linkage:import_mapping", "linkage:import_errors")
+    },
+}
+
+
+def _has_object_id(url: str) -> bool:
+    return bool(resolve(url.split("?")[0]).kwargs)
+
+
+@pytest.mark.parametrize("name", sorted(set(UI) | set(API)))
+def test_no_relationship_means_404_on_every_record(name, family, data_steward):
+    """The matrix itself must say 404 for every persona without a relationship on every route
+    with an object id (the matrix tests check the statuses are real); the data steward is
+    checked the same way through `STEWARD`."""
+    row = UI.get(name) or API[name]
+    url, expected = row[1], row[3]
+    if not _has_object_id(url(family)):
+        return
+    allowed, _why = NOT_ABOUT_THE_FAMILY.get(name, (set(), ""))
+    statuses = {p: expected[p] for p in NO_RELATIONSHIP}
+    statuses["data_steward"] = _steward_expects(name, expected)
+    assert {p: s for p, s in statuses.items() if p not in allowed} == {
+        p: 404 for p in statuses if p not in allowed
+    }
 
 
 def _route_names(patterns, namespace: str | None = None):

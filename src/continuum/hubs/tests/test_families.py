@@ -60,6 +60,34 @@ def test_a_hub_worker_registers_a_walk_in_family_with_consent(
     assert client.get(response["Location"]).status_code == 200
 
 
+def test_walk_in_dates_are_checked_together_each_against_its_own_field(
+    involved_practitioner, login
+):
+    """Regression: a child's date of birth in the future reached the service, whose message
+    named an "Unborn child" option this form does not have, in the summary with no link to a
+    field; and a second bad date was shown only after the first was fixed."""
+    next_year = str(timezone.localdate().year + 1)
+    bad = {
+        **WALK_IN,
+        "child_date_of_birth_2": next_year,
+        "adult_date_of_birth_2": next_year,
+        "expected_date_of_delivery_0": "1",
+        "expected_date_of_delivery_1": "1",
+        "expected_date_of_delivery_2": "2020",
+    }
+    response = login(involved_practitioner).post(reverse("hubs:family_register"), bad)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "expected date of delivery" in errors["child_date_of_birth"][0]
+    assert "Unborn child" not in response.text
+    assert errors["adult_date_of_birth"] == ["Parent or carer's date of birth must be in the past"]
+    assert "today or in the future" in errors["expected_date_of_delivery"][0]
+    assert not errors.get("__all__")
+    # Each message in the summary links to its field.
+    assert 'href="#id_child_date_of_birth' in response.text
+    assert not HubRegistration.objects.exists() and not Person.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("persona", "status"),
     [

@@ -17,6 +17,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
+from continuum.core.csvsafe import safe_frame
+
 from .batch import link_files
 from .layout import LayoutError
 from .model import LinkageConfig, TrainedModel
@@ -30,8 +32,9 @@ def _probability(text: str) -> float:
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """Write a table as CSV (header row; values quoted only where needed) with Arrow's writer."""
-    table = pa.Table.from_pandas(frame, preserve_index=False)
+    """Write a table as CSV (header row; values quoted only where needed) with Arrow's writer.
+    Text cells a spreadsheet would run as a formula are neutralised first (`core.csvsafe`)."""
+    table = pa.Table.from_pandas(safe_frame(frame), preserve_index=False)
     options = pa_csv.WriteOptions(quoting_style="needed")
     pa_csv.write_csv(table, path, write_options=options)
 

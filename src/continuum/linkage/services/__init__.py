@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.apps import apps
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -14,6 +14,7 @@ from django.utils import timezone
 from continuum.audit.models import AuditAction
 from continuum.audit.services import audit_record
 from continuum.core.identifiers import is_valid_nhs_number
+from continuum.linkage.access import can_review
 from continuum.linkage.engine.layout import REQUIRED_COLUMNS
 from continuum.linkage.models import (
     LinkageModel,
@@ -51,7 +52,11 @@ from continuum.people.models import NameKind, Person, PersonName
 
 @transaction.atomic
 def review_decide(*, actor, review: MatchReview, decision: str, note: str = "") -> MatchReview:
-    """Accept (same person), reject (different people) or mark not sure."""
+    """Accept (same person), reject (different people) or mark not sure. Only the front door
+    decides (403 otherwise), and a decision links an agency's record: it opens no one's record
+    to the agency or the reviewer (docs/adr/0007)."""
+    if not can_review(actor):
+        raise PermissionDenied("Identity review is for the front door")
     review = (
         MatchReview.objects.select_for_update()
         .select_related("record", "record__agency")
@@ -200,6 +205,10 @@ def person_merge(*, actor, kept: Person, merged: Person, reason: str) -> Merge:
         kept=kept, merged=merged, moved=moved, reason=reason, performed_by=actor
     )
     features_refresh([kept.pk, merged.pk])  # the kept person is now also found as the other
+    # The merged record's involvements (professional relationships with the same person) now
+    # open the kept record: named here, so the DPO's page for each shows which moved. A merge
+    # never starts an involvement.
+    involvements = [m["pk"] for m in moved if m["model"] == "governance.Involvement"]
     for person in (kept, merged):
         audit_record(
             actor=actor,
@@ -208,8 +217,9 @@ def person_merge(*, actor, kept: Person, merged: Person, reason: str) -> Merge:
             object_id=person.pk,
             changed_fields=["merged"],
             reason=reason,
-            details={"merge_id": merge.pk, "kept": kept.pk, "merged": merged.pk},
-        )
+            details={"merge_id": merge.pk, "kept": kept.pk, "merged": merged.pk,
+                     "involvements_moved": involvements},
+        )  # fmt: skip
     return merge
 
 

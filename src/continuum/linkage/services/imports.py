@@ -20,11 +20,12 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from continuum.audit.models import AuditAction
-from continuum.audit.services import audit_record
-from continuum.core.db import bulk_insert, column_in, value_lists
+from continuum.audit.services import AuditEntry, audit_record, audit_record_many
+from continuum.core import csvsafe
+from continuum.core.db import bulk_insert
 from continuum.core.identifiers import is_valid_nhs_number
 from continuum.directory.models import CatchmentArea
-from continuum.governance.models import AccessLevel, Involvement, InvolvementSource
+from continuum.linkage.access import require_import_for
 from continuum.linkage.engine.layout import ALL_COLUMNS, validate_row
 from continuum.linkage.engine.pairs import PairScorer
 from continuum.linkage.engine.realtime import prepare
@@ -141,7 +142,9 @@ def _mapped_rows(job: ImportJob) -> list[dict[str, str | None]]:
 
 @transaction.atomic
 def import_create(*, actor, agency, filename: str, content: bytes, mapping: dict | None = None):
-    """Store the upload outside the web root and create the job (not yet run)."""
+    """Store the upload outside the web root and create the job (not yet run). Only the
+    agency's data steward may import its records (403 otherwise)."""
+    require_import_for(actor, agency)
     suffix = Path(filename).suffix.lower()
     if suffix not in ALLOWED_SUFFIXES:
         raise ValidationError({"file": "The file must be a CSV or an Excel (.xlsx) file"})
@@ -250,8 +253,6 @@ def _people_from_rows(*, actor, agency, rows: list[dict]) -> list[Person | Valid
         agency=agency,
         entries=[_new_person(row, catchments) for row in rows],
         reason=f"Record received from {agency.name}",
-        involvement_source=InvolvementSource.DATA_SHARING,
-        involvement_access=AccessLevel.READ,  # an agency's extract shares, it does not edit
     )
 
 
@@ -263,19 +264,23 @@ def _person_from_row(*, actor, agency, row: dict) -> Person:
     return result
 
 
-def _ensure_involvement(*, agency, person: Person, actor, reason: str) -> None:
-    exists = Involvement.objects.filter(
-        agency=agency, person=person, ended_at__isnull=True
-    ).exists()
-    if not exists:
-        Involvement.objects.create(
-            agency=agency,
-            person=person,
-            access=AccessLevel.READ,
-            source=InvolvementSource.DATA_SHARING,
-            reason=reason,
-            started_by=actor,
-        )
+def _linked_entry(person_id: int, record: SourceRecord, status: str, job_id) -> AuditEntry:
+    """The audit event of an agency record linked to a person: it names the person, so the
+    data protection officer's page for them shows which agency's record was put with theirs.
+    A link records that the agency holds a record; it opens nothing (docs/adr/0007)."""
+    return AuditEntry(
+        action=AuditAction.UPDATE,
+        object_type="person",
+        object_id=person_id,
+        changed_fields=["source_records"],
+        reason=f"{record.agency.name} record linked ({LinkStatus(status).label.lower()})",
+        details={
+            "source_record_id": record.pk,
+            "agency_id": record.agency_id,
+            "link_status": status,
+            "import_job_id": job_id,
+        },
+    )
 
 
 def _link(record: SourceRecord, person: Person, status: str, actor) -> None:
@@ -285,13 +290,10 @@ def _link(record: SourceRecord, person: Person, status: str, actor) -> None:
     AgencyIdentifier.objects.get_or_create(
         agency=record.agency, value=record.record_id, defaults={"person": person}
     )
-    _ensure_involvement(
-        agency=record.agency,
-        person=person,
-        actor=actor,
-        reason=f"{record.agency.name} holds a record of this person",
-    )
     features_refresh([person.pk])
+    audit_record_many(
+        actor=actor, events=[_linked_entry(person.pk, record, status, record.import_job_id)]
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -556,22 +558,17 @@ def _write(job: ImportJob, rows: list[_Row], params: dict) -> None:
          for rec, _r in linked],
         ignore_conflicts=True,
     )  # fmt: skip
-    involved = set()
-    with connection.cursor() as cursor:
-        for people in value_lists(rec.person_id for rec, _r in linked):
-            where, args = column_in("person_id", people, "bigint")
-            cursor.execute(
-                f"SELECT person_id FROM {Involvement._meta.db_table} "  # noqa: S608 (a model's)
-                f"WHERE agency_id = %s AND ended_at IS NULL AND {where}",
-                [agency.pk, *args],
-            )
-            involved.update(pid for (pid,) in cursor.fetchall())
-    bulk_insert([
-        Involvement(agency=agency, person_id=pid, access=AccessLevel.READ,
-                    source=InvolvementSource.DATA_SHARING,
-                    reason=f"{agency.name} holds a record of this person", started_by=actor)
-        for pid in sorted({rec.person_id for rec, _r in linked} - involved)
-    ])  # fmt: skip
+    # The agency holds a record of these people: that is recorded (the source record, the
+    # agency identifier, an audit event on each person), and it opens no one's record to the
+    # agency or to the uploader (docs/adr/0007). New people were audited when created.
+    audit_record_many(
+        actor=actor,
+        events=[
+            _linked_entry(rec.person_id, rec, rec.link_status, job.pk)
+            for rec, r in linked
+            if r.outcome == "linked"
+        ],
+    )
     versions = [
         VersionSource(rec.person_id, rec.pk, r.data, features=r.features, keys=r.stored_keys)
         for rec, r in linked
@@ -778,7 +775,7 @@ def import_run(
 
 def import_errors_csv(job: ImportJob) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csvsafe.writer(out)  # a reason may quote the uploaded (hostile) value
     writer.writerow(["row", "field", "reason"])
     for error in job.row_errors:
         writer.writerow([error["row"], error["field"], error["reason"]])

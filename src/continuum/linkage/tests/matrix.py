@@ -1,7 +1,9 @@
 """Linkage rows for the project's permission matrix (governance/tests/test_permission_matrix.py).
 
-Imports are for analysts; the review queue for analysts, managers and the front door; merging
-for managers and the front door. Everyone else is told the page does not exist (404)."""
+Imports are for the agency's data steward; the review queue lists matches for the front door
+(who may see every person anyway) and shows analysts and data stewards only counts; the
+per-review page is the front door's; merging for managers and the front door. Everyone else is
+told the page does not exist (404). `STEWARD` is what the police's data steward gets."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ import datetime as dt
 from django.urls import reverse
 
 from continuum.directory.models import Agency, Role, User
-from continuum.directory.tests.factories import AgencyFactory, UserFactory
+from continuum.directory.tests.factories import UserFactory
 from continuum.linkage import services
 from continuum.linkage.models import ImportJob, LinkStatus, MatchReview, Merge, SourceRecord
 from continuum.people import services as people_services
@@ -21,7 +23,9 @@ PERSONAS = [
 ]  # fmt: skip
 NOBODY = dict.fromkeys(PERSONAS, 404)
 ANALYST_ONLY = NOBODY | {"analyst": 200}
-REVIEWERS = NOBODY | {"analyst": 200, "front_door_worker": 200}
+STEWARD_ONLY = NOBODY  # the data steward's own agency's imports (see STEWARD)
+COUNTS = NOBODY | {"analyst": 200, "front_door_worker": 200}  # the front door sees the list
+FRONT_DOOR_ONLY = NOBODY | {"front_door_worker": 200}
 MERGERS = NOBODY | {"front_door_worker": 200}
 REGISTRARS = dict.fromkeys(PERSONAS, 200) | {
     "dpo": 403, "analyst": 403, "volunteer": 403, "unmatched_volunteer": 403,
@@ -38,7 +42,7 @@ def _user(username: str, role: str) -> User:
     existing = User.objects.filter(username=username).first()
     if existing:
         return existing
-    return UserFactory(username=username, role=role, agency=AgencyFactory())
+    return UserFactory(username=username, role=role, agency=Agency.objects.get(code="police"))
 
 
 def job(f) -> ImportJob:
@@ -46,7 +50,7 @@ def job(f) -> ImportJob:
     if existing:
         return existing
     return services.import_create(
-        actor=_user("analyst", Role.ANALYST),
+        actor=_user("police.steward", Role.DATA_STEWARD),
         agency=Agency.objects.get(code="police"),
         filename="extract.csv", content=CSV,
     )  # fmt: skip
@@ -96,20 +100,21 @@ def merge(f) -> Merge:
 
 
 UI = {
-    "linkage:imports": ("get", lambda f: reverse("linkage:imports"), None, ANALYST_ONLY),
+    "linkage:imports": ("get", lambda f: reverse("linkage:imports"), None, STEWARD_ONLY),
     "linkage:import_detail": (
-        "get", lambda f: reverse("linkage:import_detail", args=[job(f).pk]), None, ANALYST_ONLY,
+        "get", lambda f: reverse("linkage:import_detail", args=[job(f).pk]), None, STEWARD_ONLY,
     ),
     "linkage:import_mapping": (
-        "get", lambda f: reverse("linkage:import_mapping", args=[job(f).pk]), None, ANALYST_ONLY,
+        "get", lambda f: reverse("linkage:import_mapping", args=[job(f).pk]), None, STEWARD_ONLY,
     ),
     "linkage:import_errors": (
-        "get", lambda f: reverse("linkage:import_errors", args=[job(f).pk]), None, ANALYST_ONLY,
+        "get", lambda f: reverse("linkage:import_errors", args=[job(f).pk]), None, STEWARD_ONLY,
     ),
     "linkage:model": ("get", lambda f: reverse("linkage:model"), None, ANALYST_ONLY),
-    "linkage:review_queue": ("get", lambda f: reverse("linkage:review_queue"), None, REVIEWERS),
+    "linkage:review_queue": ("get", lambda f: reverse("linkage:review_queue"), None, COUNTS),
     "linkage:review_detail": (
-        "get", lambda f: reverse("linkage:review_detail", args=[review(f).pk]), None, REVIEWERS,
+        "get", lambda f: reverse("linkage:review_detail", args=[review(f).pk]), None,
+        FRONT_DOOR_ONLY,
     ),
     "linkage:merge_start": (
         "get", lambda f: reverse("linkage:merge_start", args=[f.mother.pk]), None, MERGERS,
@@ -132,4 +137,19 @@ API = {
         {"given_name": "Kerry", "family_name": "Smith", "date_of_birth": "1996-06-14"},
         REGISTRARS,
     ),
+}
+
+# The police's data steward: their agency's imports, the review counts, nothing else.
+STEWARD = {
+    "linkage:imports": 200,
+    "linkage:import_detail": 200,
+    "linkage:import_mapping": 200,
+    "linkage:import_errors": 200,
+    "linkage:model": 404,
+    "linkage:review_queue": 200,
+    "linkage:review_detail": 404,
+    "linkage:merge_start": 404,
+    "linkage:merge_confirm": 404,
+    "linkage:merge_undo": 404,
+    "api:match_person": 403,
 }

@@ -1,4 +1,4 @@
-"""The demo seed sends Northbrook's agency extracts through the analyst's import: the review
+"""The demo seed sends Northbrook's agency extracts through each data steward's import: the review
 queue, the new people and the merges the demo shows come from the real model."""
 
 from __future__ import annotations

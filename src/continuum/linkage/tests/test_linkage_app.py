@@ -111,7 +111,7 @@ def test_match_api_names_only_people_the_user_may_see(
         .json()
     )
     assert hidden["candidates"] == []
-    assert hidden["hidden_matches"] >= 1
+    assert hidden["known_elsewhere"] is True and "front door" in hidden["message"]
 
 
 def test_registration_warns_of_a_possible_duplicate(family, login, involved_practitioner):
@@ -166,9 +166,9 @@ def _outcome():
     ), Person.objects.count()
 
 
-def test_import_links_reviews_creates_and_reports(family, agencies, analyst, media):
+def test_import_links_reviews_creates_and_reports(family, agencies, data_steward, media):
     job = services.import_create(
-        actor=analyst, agency=agencies.police, filename="police.csv", content=_csv(EXTRACT)
+        actor=data_steward, agency=agencies.police, filename="police.csv", content=_csv(EXTRACT)
     )
     job = services.import_run(job.pk)
     assert job.status == ImportStatus.COMPLETED
@@ -187,17 +187,17 @@ def test_import_links_reviews_creates_and_reports(family, agencies, analyst, med
     assert csv_text.splitlines()[0] == "row,field,reason"
 
 
-def test_reimport_is_idempotent(family, agencies, analyst, media):
+def test_reimport_is_idempotent(family, agencies, data_steward, media):
     for _ in range(2):
         job = services.import_create(
-            actor=analyst, agency=agencies.police, filename="p.csv", content=_csv(EXTRACT)
+            actor=data_steward, agency=agencies.police, filename="p.csv", content=_csv(EXTRACT)
         )
         job = services.import_run(job.pk)
     assert job.unchanged_records == 4
     assert SourceRecord.objects.count() == 4
     changed = [EXTRACT[0].replace("12 Mill Lane", "14 Mill Lane")]
     job = services.import_create(
-        actor=analyst, agency=agencies.police, filename="p2.csv", content=_csv(changed)
+        actor=data_steward, agency=agencies.police, filename="p2.csv", content=_csv(changed)
     )
     job = services.import_run(job.pk)
     assert job.updated_records == 1
@@ -206,10 +206,10 @@ def test_reimport_is_idempotent(family, agencies, analyst, media):
     assert record.previous_versions[0]["data"]["address_line1"] == "12 Mill Lane"
 
 
-def test_killed_import_rerun_gives_the_clean_result(family, agencies, analyst, media):
+def test_killed_import_rerun_gives_the_clean_result(family, agencies, data_steward, media):
     with transaction.atomic():
         job = services.import_create(
-            actor=analyst, agency=agencies.police, filename="p.csv", content=_csv(EXTRACT)
+            actor=data_steward, agency=agencies.police, filename="p.csv", content=_csv(EXTRACT)
         )
         services.import_run(job.pk, chunk_size=2)
         clean = _outcome()
@@ -223,7 +223,7 @@ def test_killed_import_rerun_gives_the_clean_result(family, agencies, analyst, m
         raise Killed
 
     job = services.import_create(
-        actor=analyst, agency=agencies.police, filename="p.csv", content=_csv(EXTRACT)
+        actor=data_steward, agency=agencies.police, filename="p.csv", content=_csv(EXTRACT)
     )
     with pytest.raises(Killed):
         services.import_run(job.pk, chunk_size=2, after_chunk=kill)
@@ -234,17 +234,17 @@ def test_killed_import_rerun_gives_the_clean_result(family, agencies, analyst, m
     assert _outcome() == clean
 
 
-def test_upload_refuses_other_file_types(agencies, analyst, media):
+def test_upload_refuses_other_file_types(agencies, data_steward, media):
     with pytest.raises(Exception, match="CSV or an Excel"):
         services.import_create(
-            actor=analyst, agency=agencies.police, filename="x.exe", content=b"MZ"
+            actor=data_steward, agency=agencies.police, filename="x.exe", content=b"MZ"
         )
 
 
 # -- reviews ------------------------------------------------------------------------------
 
 
-def _review_for(family, agencies, analyst):
+def _review_for(family, agencies):
     record = SourceRecord.objects.create(
         agency=agencies.police,
         record_id="P77",
@@ -256,32 +256,38 @@ def _review_for(family, agencies, analyst):
     )
 
 
-def test_accepting_a_review_links_the_record(family, agencies, analyst):
-    review = _review_for(family, agencies, analyst)
-    services.review_decide(actor=analyst, review=review, decision=ReviewStatus.ACCEPTED)
+def test_accepting_a_review_links_the_record(family, agencies, front_door_worker):
+    review = _review_for(family, agencies)
+    services.review_decide(actor=front_door_worker, review=review, decision=ReviewStatus.ACCEPTED)
     review.record.refresh_from_db()
     assert review.record.person == family.mother
     assert review.record.link_status == LinkStatus.REVIEWED
     with pytest.raises(Exception, match="already decided"):
-        services.review_decide(actor=analyst, review=review, decision=ReviewStatus.REJECTED)
+        services.review_decide(
+            actor=front_door_worker, review=review, decision=ReviewStatus.REJECTED
+        )
 
 
-def test_rejecting_the_last_candidate_creates_a_new_person(family, agencies, analyst):
-    review = _review_for(family, agencies, analyst)
+def test_rejecting_the_last_candidate_creates_a_new_person(family, agencies, front_door_worker):
+    review = _review_for(family, agencies)
     before = Person.objects.count()
-    services.review_decide(actor=analyst, review=review, decision=ReviewStatus.REJECTED)
+    services.review_decide(actor=front_door_worker, review=review, decision=ReviewStatus.REJECTED)
     review.record.refresh_from_db()
     assert Person.objects.count() == before + 1
     assert review.record.person.family_name == "Smyth"
 
 
-def test_review_pages(family, agencies, analyst, login, involved_practitioner):
-    review = _review_for(family, agencies, analyst)
-    client = login(analyst)
-    assert client.get(reverse("linkage:review_queue")).status_code == 200
+def test_review_pages(family, agencies, front_door_worker, login, involved_practitioner):
+    review = _review_for(family, agencies)
+    client = login(front_door_worker)
+    queue = client.get(reverse("linkage:review_queue"))
+    assert queue.status_code == 200
+    # Dates as people read them, not as the agency's file stored them (ISO).
+    assert "14 Jun 1996" in queue.text and "1996-06-14" not in queue.text
     page = client.get(reverse("linkage:review_detail", args=[review.pk]))
     assert page.status_code == 200
     assert "Kerri" in page.content.decode()
+    assert "14 Jun 1996" in page.text and "1996-06-14" not in page.text
     posted = client.post(reverse("linkage:review_detail", args=[review.pk]), {"decision": ""})
     assert "Choose whether they are the same person" in posted.content.decode()
     ok = client.post(
@@ -293,8 +299,8 @@ def test_review_pages(family, agencies, analyst, login, involved_practitioner):
     assert outsider.get(reverse("linkage:review_detail", args=[review.pk])).status_code == 404
 
 
-def test_import_pages(family, agencies, analyst, login, involved_practitioner, media):
-    client = login(analyst)
+def test_import_pages(family, agencies, data_steward, login, involved_practitioner, media):
+    client = login(data_steward)
     assert client.get(reverse("linkage:imports")).status_code == 200
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -448,3 +454,14 @@ def test_adding_a_member_offers_the_unborn_record_when_the_baby_arrives(
     assert PersonModel.objects.count() == before
     assert client.post(url, {**form, "confirm_new": "yes"}).status_code == 302
     assert PersonModel.objects.count() == before + 1
+
+
+def test_the_column_mapping_names_columns_as_people_read_them():
+    from continuum.linkage.forms import MappingForm
+
+    form = MappingForm(header=["id"])
+    assert form.fields["nhs_number"].label == "NHS number"
+    assert form.fields["upn"].label == "Unique pupil number (UPN) (optional)"
+    assert form.fields["date_of_birth"].label == "Date of birth"
+    labels = " ".join(f.label for f in form.fields.values())
+    assert "Nhs" not in labels and "Upn" not in labels

@@ -43,8 +43,35 @@ class HouseholdFactory(factory.django.DjangoModelFactory):
     address = factory.SubFactory(AddressFactory)
 
 
+# Names as they are written in England. Every other person a factory makes carries one of these
+# on purpose (an apostrophe, a hyphen, an accent, a particle), so a page that shows a name
+# escaped or mangled, or a test that looks for the raw name in HTML instead of what a user sees,
+# fails every run, not once in a while when Faker happens to pick "O'Brien".
+GIVEN_NAMES_AS_WRITTEN = [
+    "Zoë", "Siân", "Chloé", "Mary-Jane", "Aoife", "Renée", "Jean-Luc", "Dónal", "Anaïs",
+    "Seán", "Niamh", "Łucja", "Björn", "Inês", "Ruairí", "Mai-Li", "Anne-Marie", "Zoé",
+]  # fmt: skip
+FAMILY_NAMES_AS_WRITTEN = [
+    "O'Brien", "D'Souza", "Ashworth-Clarke", "Núñez", "O'Connor-Hughes", "McAllister",
+    "Ó Súilleabháin", "de la Cruz", "Brontë", "Smith-Ngozi", "Łukasz", "N'Diaye", "Müller",
+    "van der Berg", "O'Neill", "Fitz-Gerald", "Séguin", "Al-Hassan",
+]  # fmt: skip
+
+
+def _as_written(names: list[str], faker_kind: str):
+    """Every even-numbered person gets a name from `names`, the others a Faker en_GB name."""
+    fake = factory.Faker._get_faker(locale="en_GB")
+    return factory.Sequence(
+        lambda n: names[(n // 2) % len(names)] if n % 2 == 0 else getattr(fake, faker_kind)()
+    )
+
+
 class PersonFactory(factory.django.DjangoModelFactory):
-    """A born child by default; `PersonFactory(adult=True)` or `PersonFactory(unborn=True)`."""
+    """A born child by default; `PersonFactory(adult=True)` or `PersonFactory(unborn=True)`.
+
+    Half the names have apostrophes, hyphens or accents (see `FAMILY_NAMES_AS_WRITTEN`): compare
+    what a user sees (`response.context`, or the text with HTML entities decoded), never a raw
+    name against escaped HTML."""
 
     class Meta:
         model = Person
@@ -67,8 +94,8 @@ class PersonFactory(factory.django.DjangoModelFactory):
         )
 
     kind = PersonKind.CHILD
-    given_name = factory.Faker("first_name", locale="en_GB")
-    family_name = factory.Faker("last_name", locale="en_GB")
+    given_name = _as_written(GIVEN_NAMES_AS_WRITTEN, "first_name")
+    family_name = _as_written(FAMILY_NAMES_AS_WRITTEN, "last_name")
     date_of_birth = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=365 * 4))
     sex = Sex.FEMALE
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 
 from continuum.people.models import Person
 from continuum.people.services import PERSON_FIELDS
@@ -60,3 +61,9 @@ def new_person_data(**overrides) -> dict[str, object]:
             address[key] = overrides.pop(key)
     person.update(overrides)
     return {**form_data(person), **form_data(address, prefix="address")}
+
+
+def page_text(response) -> str:
+    """What a user reads on a page: the HTML with its entities decoded ("O&#x27;Brien" is read
+    as "O'Brien"). Compare names against this, never against the raw HTML."""
+    return html.unescape(response.content.decode())

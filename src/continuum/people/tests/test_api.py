@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from continuum.audit.models import AuditAction, AuditEvent
 from continuum.directory.models import ApiToken
@@ -105,7 +107,8 @@ def test_add_household_member(family, involved_practitioner, api_client):
         "person": {
             "kind": "unborn",
             "family_name": "Walker",
-            "expected_date_of_delivery": "2099-01-01",
+            # within the next 10 months (a date decades away is refused since issue 11)
+            "expected_date_of_delivery": (timezone.localdate() + dt.timedelta(days=90)).isoformat(),
         }
     }
     url = reverse("api:add_household_member", args=[family.household.pk])

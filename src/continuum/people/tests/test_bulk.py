@@ -6,13 +6,13 @@ import datetime as dt
 
 from continuum.audit.models import AuditEvent
 from continuum.audit.services import audit_verify
-from continuum.governance.models import AccessLevel, Involvement, InvolvementSource
+from continuum.governance.models import Involvement
 from continuum.linkage.models import MatchVersion
 from continuum.people import selectors, services
 from continuum.people.models import NameKind, Person, PersonKind
 
 
-def test_many_people_are_created_with_names_address_involvement_and_audit(
+def test_many_people_are_created_with_names_address_and_audit_but_no_involvement(
     family, agencies, analyst, front_door_worker
 ):
     address = services.address_values(line1="4 Weir Road", postcode="nb1 4qx")
@@ -50,10 +50,8 @@ def test_many_people_are_created_with_names_address_involvement_and_audit(
     assert (current.address.postcode, current.start_date) == ("NB1 4QX", amara.date_of_birth)
     assert current.address.catchment is not None
     assert not unborn.addresses.exists()
-    involvement = Involvement.objects.get(person=amara)
-    assert (involvement.agency, involvement.access, involvement.source) == (
-        agencies.police, AccessLevel.READ, InvolvementSource.DATA_SHARING
-    )  # fmt: skip
+    # Holding a record opens no one's record: the agency gets no involvement (docs/adr/0007).
+    assert not Involvement.objects.filter(person__in=[amara, unborn]).exists()
     created = AuditEvent.objects.order_by("seq")[events_before:]
     assert [(e.action, e.object_id) for e in created] == [
         ("create", str(amara.pk)), ("create", str(unborn.pk))

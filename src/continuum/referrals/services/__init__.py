@@ -31,6 +31,7 @@ from continuum.referrals.services.receipts import escalate_unacknowledged
 from continuum.referrals.services.receiving import receiving_team_set
 from continuum.referrals.services.submission import (
     DRAFT_FIELDS,
+    missing_for_new,
     missing_for_submit,
     referral_create,
     referral_submit,
@@ -52,6 +53,7 @@ __all__ = [
     "front_door_agency",
     "information_request_acknowledge",
     "information_request_answer",
+    "missing_for_new",
     "missing_for_submit",
     "notification_mark_read",
     "notify",

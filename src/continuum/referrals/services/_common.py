@@ -11,10 +11,18 @@ from django.utils import timezone
 from continuum.audit.models import AuditAction
 from continuum.audit.services import audit_record
 from continuum.directory.models import Agency, AgencyKind
-from continuum.governance.models import AccessLevel, Involvement, InvolvementSource
+from continuum.governance.models import (
+    NON_GRANTING_SOURCES,
+    AccessLevel,
+    Involvement,
+    InvolvementSource,
+)
+from continuum.governance.services import involvements_start
 from continuum.people.models import Person
+from continuum.referrals import timescales
 from continuum.referrals.errors import AlreadyDecided, InvalidTransition
 from continuum.referrals.models import (
+    Destination,
     Referral,
     ReferralSource,
     ReferralTransition,
@@ -106,6 +114,19 @@ def _move(referral: Referral, *, to: str, actor, action: str, note: str = "", **
     return referral
 
 
+def arrival_deadlines(referral: Referral, arrived_at) -> dict:
+    """The clocks that start when a referral arrives: acknowledge by (4 working hours, 1 if
+    urgent) and, at the front door, decide by (1 working day, 4 working hours if urgent; Working
+    Together counts the decision from the referral's receipt, not from its acknowledgement)."""
+    urgent = timescales.is_urgent(referral.urgency)
+    return {
+        "acknowledgement_due_at": timescales.acknowledgement_due(arrived_at, urgent=urgent),
+        "decision_due_at": timescales.decision_due(arrived_at, urgent=urgent)
+        if referral.destination == Destination.FRONT_DOOR
+        else None,
+    }
+
+
 def front_door_agency() -> Agency | None:
     return Agency.objects.filter(kind=AgencyKind.FRONT_DOOR).order_by("pk").first()
 
@@ -115,20 +136,25 @@ def _new_reference() -> str:
 
 
 def _open_involvement(*, agency_id: int, child: Person, actor, reason: str) -> None:
-    exists = Involvement.objects.filter(
-        agency_id=agency_id, person=child, ended_at__isnull=True
-    ).exists()
+    exists = (
+        Involvement.objects.filter(agency_id=agency_id, person=child, ended_at__isnull=True)
+        .exclude(source__in=NON_GRANTING_SOURCES)
+        .exists()
+    )
     if not exists:
-        involvement = Involvement(
-            agency_id=agency_id,
-            person=child,
-            access=AccessLevel.EDIT,
-            source=InvolvementSource.REFERRAL,
-            reason=reason,
-            started_by=actor,
+        involvements_start(
+            actor=actor,
+            involvements=[
+                Involvement(
+                    agency_id=agency_id,
+                    person=child,
+                    access=AccessLevel.EDIT,
+                    source=InvolvementSource.REFERRAL,
+                    reason=reason,
+                    started_by=actor,
+                )
+            ],
         )
-        involvement.full_clean()
-        involvement.save()
 
 
 def current_framework() -> ThresholdFramework:

@@ -10,7 +10,6 @@ from django.utils import timezone
 from continuum.audit.models import AuditAction
 from continuum.audit.services import audit_record
 from continuum.directory.models import Agency, AgencyKind, User
-from continuum.referrals import timescales
 from continuum.referrals.errors import InvalidTransition
 from continuum.referrals.models import (
     FRONT_DOOR_OUTCOMES,
@@ -22,6 +21,7 @@ from continuum.referrals.models import (
     ReferralSource,
     ReferralTransition,
     Status,
+    Urgency,
 )
 from continuum.referrals.services._common import (
     ALLOWED_FROM,
@@ -30,6 +30,7 @@ from continuum.referrals.services._common import (
     _move,
     _new_reference,
     _open_involvement,
+    arrival_deadlines,
     current_framework,
     front_door_agency,
 )
@@ -161,11 +162,14 @@ def _follow_on(
         consent=previous.consent,
         consent_reason=previous.consent_reason,
         without_consent_justification=previous.without_consent_justification,
-        urgency=previous.urgency,
+        # a step-down is routine (the front door judged it early help); a step-up keeps it
+        urgency=Urgency.ROUTINE if destination == Destination.EARLY_HELP_PANEL
+        else previous.urgency,
         status=Status.SUBMITTED,
         submitted_at=now,
-        acknowledgement_due_at=timescales.acknowledgement_due(now),
     )
+    for name, value in arrival_deadlines(follow_on, now).items():
+        setattr(follow_on, name, value)
     follow_on.full_clean()
     follow_on.save()
     ReferralTransition.objects.create(

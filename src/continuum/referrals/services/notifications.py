@@ -84,6 +84,18 @@ def notify_receiving(
     )
 
 
+def hand_over_done(*, referral: Referral, actor: User) -> int:
+    """The referral has been acknowledged (or withdrawn before anyone did): the items that asked
+    the receiving side to acknowledge it ("a referral is waiting to be acknowledged", and the
+    escalations when nobody did) are done, read by `actor`. Until a referral is acknowledged every
+    item about it is one of those; the referrer's own items are never touched."""
+    return (
+        Notification.objects.filter(referral=referral, read_at__isnull=True)
+        .exclude(recipient_id=referral.referrer_id)
+        .update(read_at=timezone.now(), read_by=actor)
+    )
+
+
 @transaction.atomic
 def notification_mark_read(*, actor: User, notification: Notification) -> None:
     """Read for everyone it was for (a team's or an agency's item is shared), by `actor`.

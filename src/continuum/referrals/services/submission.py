@@ -11,7 +11,6 @@ from continuum.audit.models import AuditAction
 from continuum.audit.services import audit_record
 from continuum.directory.models import User
 from continuum.people.models import HouseholdMembership, Person
-from continuum.referrals import timescales
 from continuum.referrals.errors import InvalidTransition
 from continuum.referrals.models import (
     Consent,
@@ -27,9 +26,10 @@ from continuum.referrals.services._common import (
     _move,
     _new_reference,
     _open_involvement,
+    arrival_deadlines,
     front_door_agency,
 )
-from continuum.referrals.services.notifications import notify_receiving
+from continuum.referrals.services.notifications import hand_over_done, notify_receiving
 
 DRAFT_FIELDS = [
     "source",
@@ -57,6 +57,32 @@ def _current_household(child: Person):
     return membership.household if membership else None
 
 
+def _unsaved_draft(*, actor: User, child: Person, data: dict, idempotency_key="", episode=None):
+    referral = Referral(
+        reference=_new_reference(),
+        child=child,
+        household=_current_household(child) or (episode.household if episode else None),
+        referrer=actor,
+        referrer_agency_id=actor.agency_id,
+        source=SOURCE_FOR_AGENCY.get(actor.agency.kind, ReferralSource.OTHER),
+        idempotency_key=idempotency_key,
+        episode=episode,
+    )
+    for name in DRAFT_FIELDS:
+        if name in data and data[name] is not None:
+            setattr(referral, name, data[name])
+    if referral.destination == Destination.FRONT_DOOR:
+        referral.destination_agency = front_door_agency()
+    return referral
+
+
+def missing_for_new(*, actor: User, child: Person, data: dict, episode=None) -> dict[str, str]:
+    """What `missing_for_submit` would say about a referral made from `data`, without saving
+    anything: a new referral sent with answers missing is refused, not kept as a draft (a draft
+    is saved only when the referrer asks for one)."""
+    return missing_for_submit(_unsaved_draft(actor=actor, child=child, data=data, episode=episode))
+
+
 @transaction.atomic
 def referral_create(
     *,
@@ -75,21 +101,9 @@ def referral_create(
     if episode is not None and not episode.children.filter(person_id=child.pk).exists():
         raise ValidationError("This child is not in the episode the referral steps up from")
     data = dict(data or {})
-    referral = Referral(
-        reference=_new_reference(),
-        child=child,
-        household=_current_household(child) or (episode.household if episode else None),
-        referrer=actor,
-        referrer_agency_id=actor.agency_id,
-        source=SOURCE_FOR_AGENCY.get(actor.agency.kind, ReferralSource.OTHER),
-        idempotency_key=idempotency_key,
-        episode=episode,
+    referral = _unsaved_draft(
+        actor=actor, child=child, data=data, idempotency_key=idempotency_key, episode=episode
     )
-    for name in DRAFT_FIELDS:
-        if name in data and data[name] is not None:
-            setattr(referral, name, data[name])
-    if referral.destination == Destination.FRONT_DOOR:
-        referral.destination_agency = front_door_agency()
     referral.full_clean()
     referral.save()
     ReferralTransition.objects.create(referral=referral, to_status=Status.DRAFT, actor=actor)
@@ -186,8 +200,8 @@ def referral_submit(*, actor: User, referral: Referral) -> Referral:
         actor=actor,
         action="submit",
         submitted_at=now,
-        acknowledgement_due_at=timescales.acknowledgement_due(now),
         destination_agency=current.destination_agency,
+        **arrival_deadlines(current, now),
     )
     if current.destination == Destination.EARLY_HELP_PANEL:
         # The hub's panel needs to see the child to consider the referral.
@@ -238,6 +252,9 @@ def referral_withdraw(*, actor: User, referral: Referral, reason: str) -> Referr
     if not reason.strip():
         raise ValidationError({"reason": "Enter why the referral is being withdrawn"})
     current = _lock(referral, "withdraw")
+    if current.status == Status.SUBMITTED:
+        # nobody needs to acknowledge it any more
+        hand_over_done(referral=current, actor=actor)
     current = _move(
         current,
         to=Status.WITHDRAWN,

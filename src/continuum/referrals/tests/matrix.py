@@ -80,7 +80,9 @@ def panel(f) -> Referral:
     }
     referral = services.referral_create(actor=hub, child=f.twin2, data=data)
     services.referral_submit(actor=hub, referral=referral)
-    return services.referral_receive(actor=hub, referral=referral, rag=Rag.GREEN)
+    return services.referral_receive(
+        actor=hub, referral=referral, rag=Rag.GREEN, confirm_low_rating=True
+    )
 
 
 def info_request(f):

@@ -113,15 +113,17 @@ def test_every_report_matches_the_hand_count(fixture, analyst):
         "Allocated a lead professional and a service": (1, 25.0),
     }
     assert report.re_referrals == 2
-    assert report.overdue_open == 1  # A3: rated red, due 1 January 2026
+    # A3: rated red, due 1 January 2026; C2: nobody acknowledged it by 8 June 2026 13:00
+    assert report.overdue_open == 2
     timeliness = {r["target"]: (r["decided"], r["on_time"]) for r in report.timeliness}
     assert timeliness == {
         "RAG red": (0, 0),  # A3 is not decided
         "RAG amber": (1, 1),  # A1 decided 10 Jan 15:00, due 11 Jan 10:00
         "RAG green": (1, 1),  # A2 decided 22 Apr, due 23 Apr; B2 has no dates
         "RAG blue": (0, 0),  # blue has no target
-        "Decision within 1 working day": (3, 2),  # A1 and B1 on time, A2 late
-        "Acknowledged by its deadline": (4, 3),  # A2 received after its 13:00 deadline
+        "Decided by its deadline (1 working day; urgent 4 working hours)": (3, 2),  # A2 late
+        # A2 received after its 13:00 deadline; C2 still waiting, past its deadline: late too
+        "Acknowledged by its deadline": (5, 3),
     }
 
 
@@ -145,6 +147,39 @@ def test_the_csv_rows_flag_the_same_re_referrals(fixture, analyst):
     assert {r["reference"] for r in rows if r["re_referral"]} == {"A2", "B2"}
     a1 = next(r for r in rows if r["reference"] == "A1")
     assert a1["decided_at"] == at(2025, 1, 10, 15)  # an aware datetime on both databases
+
+
+def test_a_step_down_is_not_a_re_referral(family, referrer, front_door_worker, agencies, analyst):
+    """Issue 15: the front door's early help decision makes a follow-on referral to a hub's
+    panel; the register counted it as a re-referral (56 of 95 in the demo)."""
+    from continuum.referrals import services
+    from continuum.referrals.models import Destination, Outcome, Rag
+    from continuum.referrals.tests.conftest import COMPLETE
+
+    def refer():
+        draft = services.referral_create(actor=referrer, child=family.twin1, data=COMPLETE)
+        return services.referral_submit(actor=referrer, referral=draft)
+
+    first = services.referral_receive(actor=front_door_worker, referral=refer(), rag=Rag.RED)
+    services.referral_decide(
+        actor=front_door_worker, referral=first, outcome=Outcome.EARLY_HELP, level=2,
+        rationale="Early help", onward_agency=agencies.hub,
+    )  # fmt: skip
+    step_down = Referral.objects.get(previous=first)
+    assert step_down.destination == Destination.EARLY_HELP_PANEL
+    reg = selectors.register(analyst)
+    assert selectors.register_report(reg).total == 2
+    assert selectors.register_report(reg).re_referrals == 0
+    assert not any(r.is_re_referral for r in selectors.register_rows(reg))
+    assert not any(r["re_referral"] for r in selectors.register_export(reg))
+    # a new referral about the same child is a re-referral: of the first, not the step-down
+    again = refer()
+    assert selectors.register_report(reg).re_referrals == 1
+    flagged = {r.pk for r in selectors.register_rows(reg) if r.is_re_referral}
+    assert flagged == {again.pk}
+    assert {r["reference"] for r in selectors.register_export(reg) if r["re_referral"]} == {
+        again.reference
+    }
 
 
 def test_the_register_is_empty_for_a_user_who_may_not_see_it(fixture, referrer):

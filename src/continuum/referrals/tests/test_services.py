@@ -24,6 +24,7 @@ from continuum.referrals.models import (
     Status,
     ThresholdFramework,
 )
+from continuum.referrals.tests.conftest import COMPLETE
 
 pytestmark = pytest.mark.django_db
 
@@ -73,9 +74,12 @@ def test_submit_goes_to_the_front_door_with_an_acknowledgement_deadline(submitte
 
 
 def test_receive_records_who_acknowledged_and_sets_deadlines(
-    submitted, front_door_worker, referrer
+    family, referrer, front_door_worker
 ):
+    routine = {**COMPLETE, "urgency": "routine", "referrer_level": 3}
     with time_machine.travel(dt.datetime(2026, 12, 24, 10, tzinfo=dt.UTC), tick=False):
+        draft = services.referral_create(actor=referrer, child=family.twin1, data=routine)
+        submitted = services.referral_submit(actor=referrer, referral=draft)
         received = services.referral_receive(
             actor=front_door_worker, referral=submitted, rag=Rag.AMBER
         )
@@ -86,6 +90,112 @@ def test_receive_records_who_acknowledged_and_sets_deadlines(
     )
     assert received.rag_due_at is not None
     assert Notification.objects.filter(recipient=referrer, subject__contains="received").exists()
+
+
+LONDON = dt.timezone(dt.timedelta(0))  # December: London is on GMT
+
+
+def _local(y, m, d, h, mi=0):
+    return dt.datetime(y, m, d, h, mi, tzinfo=LONDON)
+
+
+def test_an_urgent_referral_runs_on_the_shorter_clocks(family, referrer):
+    """Issue 15: an urgent referral got the same deadlines as a routine one."""
+    with time_machine.travel(_local(2026, 11, 23, 10), tick=False):  # Monday 10:00
+        urgent = services.referral_submit(
+            actor=referrer,
+            referral=services.referral_create(actor=referrer, child=family.twin1, data=COMPLETE),
+        )
+        routine = services.referral_submit(
+            actor=referrer,
+            referral=services.referral_create(
+                actor=referrer, child=family.twin2, data={**COMPLETE, "urgency": "routine"}
+            ),
+        )
+    assert urgent.acknowledgement_due_at == _local(2026, 11, 23, 11)  # 1 working hour
+    assert urgent.decision_due_at == _local(2026, 11, 23, 14)  # 4 working hours
+    assert routine.acknowledgement_due_at == _local(2026, 11, 23, 14)  # 4 working hours
+    assert routine.decision_due_at == _local(2026, 11, 24, 17)  # close of the next working day
+
+
+def test_a_late_acknowledgement_does_not_move_the_decision_deadline(
+    family, referrer, front_door_worker
+):
+    """Issue 15: acknowledged 5 days late, the decision still reported "within 1 working day",
+    because its clock started at the acknowledgement. It starts at the referral's arrival."""
+    routine = {**COMPLETE, "urgency": "routine", "referrer_level": 3}
+    with time_machine.travel(_local(2026, 11, 23, 10), tick=False):  # Monday 10:00
+        submitted = services.referral_submit(
+            actor=referrer,
+            referral=services.referral_create(actor=referrer, child=family.twin1, data=routine),
+        )
+    with time_machine.travel(_local(2026, 11, 30, 10), tick=False):  # 5 working days later
+        received = services.referral_receive(
+            actor=front_door_worker, referral=submitted, rag=Rag.AMBER
+        )
+        decided = services.referral_decide(
+            actor=front_door_worker,
+            referral=received,
+            outcome=Outcome.S17,
+            level=3,
+            rationale="Assess.",
+        )
+    assert received.acknowledged_late is True
+    assert received.decision_due_at == _local(2026, 11, 24, 17)
+    assert received.rag_due_at == _local(2026, 11, 26, 10)  # amber: 24 working hours from arrival
+    assert decided.decided_on_time is False and received.is_overdue(_local(2026, 11, 30, 10))
+
+
+def test_a_level_4_or_urgent_contact_rated_green_needs_confirming(
+    submitted, front_door_worker
+):
+    """Issue 15: a level 4 urgent referral could be rated Green without a prompt."""
+    for rag in (Rag.GREEN, Rag.BLUE):
+        with pytest.raises(ValidationError) as exc:
+            services.referral_receive(actor=front_door_worker, referral=submitted, rag=rag)
+        assert "judged this contact level 4" in exc.value.message_dict["confirm_low_rating"][0]
+    submitted.refresh_from_db()
+    assert submitted.status == Status.SUBMITTED  # nothing half-saved
+    received = services.referral_receive(
+        actor=front_door_worker, referral=submitted, rag=Rag.GREEN, confirm_low_rating=True
+    )
+    assert received.rag == Rag.GREEN
+
+
+def test_a_routine_level_3_contact_is_rated_green_without_confirming(
+    family, referrer, front_door_worker
+):
+    data = {**COMPLETE, "urgency": "routine", "referrer_level": 3}
+    referral = services.referral_submit(
+        actor=referrer,
+        referral=services.referral_create(actor=referrer, child=family.twin1, data=data),
+    )
+    received = services.referral_receive(
+        actor=front_door_worker, referral=referral, rag=Rag.GREEN
+    )
+    assert received.rag == Rag.GREEN
+
+
+def test_waiting_to_be_acknowledged_items_are_done_once_acknowledged(
+    submitted, front_door_worker, front_door_manager, referrer
+):
+    """Issue 15: "waiting to be acknowledged" stayed new in the inbox after the decision."""
+    later = submitted.acknowledgement_due_at + dt.timedelta(minutes=1)
+    services.escalate_unacknowledged(now=later)
+    waiting = list(Notification.objects.filter(referral=submitted))
+    assert len(waiting) >= 2 and not any(n.read_at for n in waiting)  # new referral, escalation
+    services.referral_receive(actor=front_door_worker, referral=submitted, rag=Rag.RED)
+    for item in Notification.objects.filter(pk__in=[n.pk for n in waiting]):
+        assert item.read_at is not None and item.read_by == front_door_worker
+    # the referrer's own news ("your referral has been received") is new for them
+    assert Notification.objects.get(recipient=referrer).read_at is None
+
+
+def test_a_referral_withdrawn_before_acknowledgement_is_no_longer_waiting(submitted, referrer):
+    services.referral_withdraw(actor=referrer, referral=submitted, reason="Wrong child")
+    new_referral = Notification.objects.get(subject__startswith="New referral")
+    assert new_referral.read_at is not None
+    assert Notification.objects.get(subject__contains="withdrawn").read_at is None
 
 
 def test_invalid_transitions_are_refused_with_a_clear_message(submitted, referrer):

@@ -313,16 +313,37 @@ def test_close_after_decision(received, front_door_worker, login):
     assert received.status == Status.CLOSED
 
 
-def test_incomplete_new_referral_keeps_one_draft_and_posts_to_it(family, referrer, login):
+def test_an_incomplete_new_referral_is_refused_without_making_drafts(family, referrer, login):
+    """Issue 15 (forms): a new referral sent with an answer missing was saved as a draft and
+    re-rendered at the same address, so each reload made another draft (0, 1, 2, ...)."""
     client = login(referrer)
-    response = client.post(
-        reverse("referrals:new", args=[family.twin1.pk]), {"concerns": "Bruise", "submit": "1"}
-    )
-    assert response.status_code == 200
-    assert b"Enter what has been tried so far" in response.content
+    url = reverse("referrals:new", args=[family.twin1.pk])
+    for _ in range(3):  # the first send, then two reloads that send the form again
+        response = client.post(url, {"concerns": "Bruise", "submit": "1"})
+        assert response.status_code == 200
+        assert b"Enter what has been tried so far" in response.content
+        assert b"Nothing has been sent or saved yet" in response.content
+        assert b"\nBruise</textarea>" in response.content  # the answers are kept
+    assert not Referral.objects.filter(child=family.twin1).exists()
+
+
+def test_starting_again_carries_on_with_the_draft(family, referrer, login):
+    """Issue 15 (forms): starting again from the child's page left the first draft orphaned."""
+    client = login(referrer)
+    url = reverse("referrals:new", args=[family.twin1.pk])
+    assert client.post(url, {"concerns": "Bruise", "save": "1"}).status_code == 302
     draft = Referral.objects.get(child=family.twin1)
-    assert draft.status == Status.DRAFT
-    assert f'action="{reverse("referrals:edit", args=[draft.pk])}"'.encode() in response.content
+    again = client.get(url)
+    assert again.status_code == 302 and again["Location"] == reverse(
+        "referrals:edit", args=[draft.pk]
+    )
+    # the form sent to the new-referral address again (another tab) updates the same draft
+    client.post(url, {"concerns": "Bruise and a burn", "save": "1"})
+    draft.refresh_from_db()
+    assert draft.concerns == "Bruise and a burn"
+    assert Referral.objects.filter(child=family.twin1).count() == 1
+    # another child, or another referrer, starts their own
+    assert client.get(reverse("referrals:new", args=[family.twin2.pk])).status_code == 200
 
 
 def test_escalate_command(submitted, front_door_manager, capsys):

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from continuum.core.db import refresh_planner_statistics
 from continuum.demo import area
 from continuum.demo.seed import DEFAULT_HOUSEHOLDS, seed_allowed
 from continuum.directory.models import Agency, Role, User
@@ -43,6 +44,9 @@ class Command(BaseCommand):
             started = time.perf_counter()
             call_command("seed", households=households, stdout=self.stdout)
             self.stdout.write(f"Ready in {time.perf_counter() - started:.1f}s.")
+        else:
+            # An area seeded before the seed gathered statistics would be slow without them.
+            refresh_planner_statistics()
         self.stdout.write(self.banner(host, port))
         if not no_serve:
             # Static files are served from the app directories in demo mode; an empty

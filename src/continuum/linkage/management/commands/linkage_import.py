@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from continuum.directory.models import Agency, User
@@ -13,7 +13,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file")
         parser.add_argument("--agency", required=True, help="Agency code")
-        parser.add_argument("--user", required=True, help="Username of the person importing")
+        parser.add_argument("--user", required=True, help="Username of the agency's data steward")
 
     def handle(self, *args, file, agency, user, **options):
         try:
@@ -26,6 +26,8 @@ class Command(BaseCommand):
             job = import_create(
                 actor=actor, agency=agency_obj, filename=path.name, content=path.read_bytes()
             )
+        except PermissionDenied as exc:
+            raise CommandError(f"{user} is not {agency_obj.name}'s data steward: {exc}") from exc
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
         job = import_run(job.pk)
