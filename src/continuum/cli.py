@@ -33,13 +33,20 @@ def main(argv: list[str] | None = None) -> int:
         from continuum.linkage.engine.cli import main as link_main
 
         return int(link_main(argv[1:]) or 0)
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        _setup("demo" if command == "demo" else None)
+    except ImproperlyConfigured as exc:
+        # A settings problem is the operator's to fix: one line saying what to do, not a
+        # traceback (e.g. a README command run without production settings, or the demo's).
+        print(f"continuum: {exc}", file=sys.stderr)
+        return 2
     if command == "demo":
-        _setup("demo")
         from django.core.management import call_command
 
         call_command("demo", *argv[1:])
         return 0
-    _setup()
     from django.core.management import execute_from_command_line
 
     if command == "audit":

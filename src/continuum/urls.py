@@ -1,3 +1,4 @@
+from allauth.account import views as account_views
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
@@ -7,8 +8,17 @@ from continuum.home import views as home_views
 
 urlpatterns = [
     path("", home_views.home, name="home"),
-    path("sign-in/", core_views.SignInView.as_view(), name="login"),
+    # django-allauth's sign-in (password, second factor, single sign-on), at the address staff
+    # know; its other pages (second factor, password reset, single sign-on) under accounts/.
+    path("sign-in/", account_views.login, name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    # allauth pages Continuum does not offer: staff accounts, and the email address single
+    # sign-on matches on, are managed by an administrator, not changed by their holder.
+    *[
+        path(f"accounts/{prefix}", core_views.not_offered)
+        for prefix in ("email/", "confirm-email/", "password/set/", "3rdparty/", "social/")
+    ],
+    path("accounts/", include("allauth.urls")),
     path("people/", include("continuum.people.urls")),
     path("audit/", include("continuum.audit.urls")),
     path("linkage/", include("continuum.linkage.urls")),

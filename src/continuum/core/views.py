@@ -1,25 +1,7 @@
 from django.conf import settings
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponseServerError
+from django.http import Http404, HttpResponseServerError
 from django.template import loader
-from django.utils.decorators import method_decorator
-
-from continuum.core.forms import GovukFormMixin
-
-
-class GovukAuthenticationForm(GovukFormMixin, auth_views.AuthenticationForm):
-    error_messages = {
-        "invalid_login": "Enter a correct username and password. Both may be case-sensitive.",
-        "inactive": "This account has been switched off. Ask your administrator.",
-    }
-
-
-@method_decorator(login_not_required, name="dispatch")
-class SignInView(auth_views.LoginView):
-    template_name = "registration/login.html"
-    authentication_form = GovukAuthenticationForm
-    redirect_authenticated_user = True
 
 
 def server_error(request, template_name: str = "500.html"):
@@ -34,3 +16,9 @@ def server_error(request, template_name: str = "500.html"):
         }
     )
     return HttpResponseServerError(html)
+
+
+@login_not_required
+def not_offered(request, *args, **kwargs):
+    """An account page of django-allauth that Continuum does not offer (urls.py)."""
+    raise Http404("Not offered")

@@ -54,7 +54,7 @@ def _entry(involvement: Involvement, *, started: bool, reason: str) -> AuditEntr
     )
 
 
-def _checked(involvement: Involvement, actor) -> Involvement:
+def _checked(involvement: Involvement) -> Involvement:
     if involvement.source in NON_GRANTING_SOURCES or involvement.source not in (
         InvolvementSource.values
     ):
@@ -79,7 +79,7 @@ def involvements_start(*, actor, involvements: list[Involvement]) -> list[Involv
     for involvement in involvements:
         if involvement.started_by_id is None and getattr(actor, "pk", None):
             involvement.started_by = actor
-        _checked(involvement, actor)
+        _checked(involvement)
     Involvement.objects.bulk_create(involvements)
     if any(involvement.pk is None for involvement in involvements):  # a backend without RETURNING
         raise RuntimeError("Involvements must be saved one by one on this database")

@@ -24,8 +24,10 @@ class NavItem:
 
 
 def _sees_named_records(user) -> bool:
-    # Analysts and administrators work with aggregates, never named records.
-    return not (perms.is_analyst(user) or user.role == Role.ADMINISTRATOR)
+    # Analysts, data stewards and administrators work with aggregates, never named records.
+    return not (
+        perms.is_analyst(user) or perms.is_data_steward(user) or user.role == Role.ADMINISTRATOR
+    )
 
 
 def _does_casework(user) -> bool:
@@ -78,7 +80,8 @@ ITEMS: list[tuple[str, str | Callable, str, Callable]] = [
         _volunteering,
     ),
     ("linkage", "Imports", "linkage:imports", linkage_access.can_import),
-    ("reviews", "Review queue", "linkage:review_queue", linkage_access.can_review),
+    # The front door reviews; analysts, managers and data stewards see how many wait there.
+    ("reviews", "Review queue", "linkage:review_queue", linkage_access.can_see_review_counts),
     ("model", "Matching model", "linkage:model", perms.is_analyst),
     ("register", "Referral register", "referrals:register", referrals_access.can_see_register),
     ("reach", "Reach", "hubs:reach", perms.is_analyst | perms.is_manager),

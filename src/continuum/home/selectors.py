@@ -357,45 +357,48 @@ def _dsl_section(user) -> Section:
     )
 
 
-def _analyst_sections(user) -> list[Section]:
+def _imports_section(user) -> Section:
+    """A data steward's own agency's extracts, newest first."""
     jobs = list(linkage_access.imports_visible_to(user).order_by("-created_at")[:5])
+    return Section(
+        "imports",
+        "Recent imports",
+        [
+            Item(
+                f"{job.filename} from {job.agency.name}",
+                reverse("linkage:import_detail", args=[job.pk]),
+                f"{job.get_status_display()}: {job.rows_done} of {job.rows_total} rows",
+                _day(job.created_at),
+                job.status == "failed",
+            )
+            for job in jobs
+        ],
+        "No extract of your agency's has been imported yet. Upload one from Imports.",
+        reverse("linkage:imports"),
+        "Imports",
+    )
+
+
+def _review_counts_section(user) -> Section:
+    """How many possible matches wait for the front door's review: counts, never names."""
     counts = linkage.review_counts(user)
     open_reviews = counts.get("open", 0)
-    return [
-        Section(
-            "imports",
-            "Recent imports",
+    return Section(
+        "reviews",
+        "The review queue",
+        (
             [
                 Item(
-                    f"{job.filename} from {job.agency.name}",
-                    reverse("linkage:import_detail", args=[job.pk]),
-                    f"{job.get_status_display()}: {job.rows_done} of {job.rows_total} rows",
-                    _day(job.created_at),
-                    job.status == "failed",
+                    f"{open_reviews} possible matches to review",
+                    reverse("linkage:review_queue"),
+                    f"{counts.get('not_sure', 0)} marked not sure",
                 )
-                for job in jobs
-            ],
-            "No agency extract has been imported yet. Upload one from Imports.",
-            reverse("linkage:imports"),
-            "Imports",
+            ]
+            if open_reviews
+            else []
         ),
-        Section(
-            "reviews",
-            "The review queue",
-            (
-                [
-                    Item(
-                        f"{open_reviews} possible matches to review",
-                        reverse("linkage:review_queue"),
-                        f"{counts.get('not_sure', 0)} marked not sure",
-                    )
-                ]
-                if open_reviews
-                else []
-            ),
-            "No possible matches are waiting for review.",
-        ),
-    ]
+        "No possible matches are waiting for review.",
+    )
 
 
 def _volunteer_section(user) -> Section:
@@ -441,11 +444,18 @@ def home_for(user) -> Home:
             "The families you are matched to and your visits.",
             [_volunteer_section(user)],
         )
+    if perms.is_data_steward(user):
+        return Home(
+            "Your agency's records",
+            "Load your agency's extracts; the front door reviews the possible matches they "
+            "raise. An import opens nobody's record.",
+            [_imports_section(user), _review_counts_section(user)],
+        )
     if perms.is_analyst(user):
         return Home(
             "Data and reports",
-            "Agencies' extracts, possible matches to review, and the area's reports.",
-            _analyst_sections(user),
+            "How many possible matches wait for review, and the area's reports.",
+            [_review_counts_section(user)],
             [
                 ("Matching model", reverse("linkage:model")),
                 ("Referral register", reverse("referrals:register")),

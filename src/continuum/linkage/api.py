@@ -1,14 +1,16 @@
-"""Real-time matching over HTTP: POST /api/people/match."""
+"""Linkage over HTTP: real-time matching (POST /api/people/match) and an agency system's
+extracts (POST /api/linkage/imports, GET /api/linkage/imports/{id})."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from ninja import Field, Router, Schema
+from django.core.exceptions import ValidationError
+from ninja import Field, File, Router, Schema, UploadedFile
 from ninja.errors import HttpError
 
 from continuum.governance import rules as perms
-from continuum.linkage import selectors
+from continuum.linkage import access, selectors, services
 from continuum.linkage.matching import record_from_fields
 
 router = Router(tags=["linkage"])
@@ -89,3 +91,55 @@ def match_person(request, payload: MatchIn):
             for c in result.visible
         ],
     )
+
+
+# -- agency extracts, for an agency's system (its data steward's token) -------------------------
+
+
+class ImportOut(Schema):
+    id: int
+    agency: str
+    filename: str
+    status: str
+    rows_total: int
+    rows_done: int
+    linked_automatically: int
+    sent_to_review: int
+    new_people: int
+    updated_records: int
+    row_problems: int
+
+
+def _import_out(job) -> ImportOut:
+    return ImportOut(
+        id=job.pk, agency=job.agency.code, filename=job.filename, status=job.status,
+        rows_total=job.rows_total, rows_done=job.rows_done,
+        linked_automatically=job.linked_automatically, sent_to_review=job.sent_to_review,
+        new_people=job.new_people, updated_records=job.updated_records,
+        row_problems=len(job.row_errors),
+    )  # fmt: skip
+
+
+@router.post(
+    "/linkage/imports", response={201: ImportOut}, summary="Send your agency's extract"
+)
+def create_import(request, file: UploadedFile = File(None)):  # noqa: B008 (ninja's marker)
+    """An agency's extract (CSV or XLSX, person-extract v1 columns) for the agency whose data
+    steward the token (or the signed-in user) belongs to; it runs in the background (read its
+    progress at `GET /linkage/imports/{id}`). Only the agency's data steward may send it (403).
+    Linking a record opens no one's record to the agency (docs/adr/0007)."""
+    user = request.user
+    access.require_import_for(user, user.agency)
+    if file is None:
+        raise ValidationError({"file": "Send the extract as the multipart field 'file'"})
+    job = services.import_create_checked(
+        actor=user, agency=user.agency, filename=file.name or "extract.csv", content=file.read()
+    )
+    services.import_start_in_background(job)
+    return 201, _import_out(job)
+
+
+@router.get("/linkage/imports/{job_id}", response=ImportOut, summary="An extract's progress")
+def read_import(request, job_id: int):
+    """Your agency's import (data stewards): how far it has gone and what it found."""
+    return _import_out(access.import_for_user(request.user, job_id))

@@ -94,11 +94,15 @@ def test_create_is_audited(family, involved_practitioner, login):
     )
     assert response.status_code == 302
     events = _new_events(since)
-    created = _one(events, AuditAction.CREATE, "person")
+    # The agency's involvement with the new person is its own event on the person (ADR 0007).
+    started = [e for e in events if e.changed_fields == ["involvement"]]
+    assert [(e.object_type, e.details["source"]) for e in started] == [("person", "registration")]
+    created = _one([e for e in events if e not in started], AuditAction.CREATE, "person")
     assert {"given_name", "family_name", "date_of_birth", "nhs_number"} <= set(
         created.changed_fields
     )
     assert created.agency_id == involved_practitioner.agency_id
+    assert started[0].object_id == created.object_id
     _one(events, AuditAction.CREATE, "household")
 
 
@@ -131,8 +135,8 @@ def test_sign_in_and_failed_sign_in_are_audited(involved_practitioner, client):
     from continuum.directory.tests.factories import TEST_PASSWORD
 
     since = _last_seq()
-    client.post(reverse("login"), {"username": "hub.practitioner", "password": "wrong password"})
-    client.post(reverse("login"), {"username": "hub.practitioner", "password": TEST_PASSWORD})
+    client.post(reverse("login"), {"login": "hub.practitioner", "password": "wrong password"})
+    client.post(reverse("login"), {"login": "hub.practitioner", "password": TEST_PASSWORD})
     events = _new_events(since)
     failed = _one(events, AuditAction.SIGN_IN_FAILED, "session")
     assert failed.details == {"username": "hub.practitioner"}

@@ -24,7 +24,7 @@ def test_home_is_a_page(involved_practitioner, login):
 
 def test_sign_in_page_is_public_and_uses_govuk_errors(involved_practitioner, client):
     assert client.get(reverse("login")).status_code == 200
-    response = client.post(reverse("login"), {"username": "hub.practitioner", "password": "nope"})
+    response = client.post(reverse("login"), {"login": "hub.practitioner", "password": "nope"})
     assert response.status_code == 200
     html = response.content.decode()
     assert "govuk-error-summary" in html
@@ -33,7 +33,7 @@ def test_sign_in_page_is_public_and_uses_govuk_errors(involved_practitioner, cli
 
 def test_sign_in_and_out(involved_practitioner, client):
     response = client.post(
-        reverse("login"), {"username": "hub.practitioner", "password": TEST_PASSWORD}
+        reverse("login"), {"login": "hub.practitioner", "password": TEST_PASSWORD}
     )
     assert response.status_code == 302
     assert client.get(reverse("people:search")).status_code == 200
@@ -47,9 +47,11 @@ def test_inactive_user_cannot_sign_in(involved_practitioner, client):
     involved_practitioner.is_active = False
     involved_practitioner.save()
     response = client.post(
-        reverse("login"), {"username": "hub.practitioner", "password": TEST_PASSWORD}
+        reverse("login"), {"login": "hub.practitioner", "password": TEST_PASSWORD}
     )
-    assert response.status_code == 200
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_inactive")
+    assert "switched off" in client.get(reverse("account_inactive")).content.decode()
     assert client.get(reverse("people:search")).status_code == 302
 
 

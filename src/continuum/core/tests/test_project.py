@@ -6,9 +6,12 @@ import os
 import subprocess
 import sys
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+
+import continuum
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +78,81 @@ def test_production_starts_when_configured():
 def test_a_typo_in_a_boolean_stops_start_up():
     result = _import_settings(SECRET_KEY=GOOD_KEY, DEBUG="ture", ALLOWED_HOSTS="continuum.example")
     assert "DEBUG must be true or false" in result.stderr
+
+
+def test_production_refuses_a_repeated_or_published_secret_key():
+    for key in ("a" * 50, "abcdefghij" * 5, "change-me", "django-insecure-" + "x1y2z3" * 10):
+        result = _import_settings(SECRET_KEY=key, ALLOWED_HOSTS="continuum.example")
+        assert result.returncode != 0, key
+        assert "Production needs a real SECRET_KEY" in result.stderr, key
+
+
+def test_production_accepts_generated_keys():
+    import secrets
+
+    for key in (secrets.token_urlsafe(50), secrets.token_hex(32)):
+        result = _import_settings(SECRET_KEY=key, ALLOWED_HOSTS="continuum.example")
+        assert result.returncode == 0, result.stderr
+
+
+def _production_env(**env) -> dict:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SECRET_KEY"))}
+    return {
+        **clean,
+        "CONTINUUM_ENV": "production",
+        "SECRET_KEY": GOOD_KEY,
+        "ALLOWED_HOSTS": "continuum.example",
+        **env,
+    }
+
+
+def test_deploy_checks_pass_without_warnings_in_production(tmp_path):
+    result = subprocess.run(  # our own interpreter, fixed arguments
+        [sys.executable, "-m", "continuum.cli", "check", "--deploy", "--fail-level", "WARNING"],
+        env=_production_env(CONTINUUM_DATA_DIR=str(tmp_path)),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+    assert "WARNING" not in result.stdout + result.stderr
+
+
+def test_production_sets_hsts_https_redirect_and_the_proxy_header():
+    code = (
+        "from continuum import settings as s; "
+        "print(s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_SSL_REDIRECT, "
+        "s.SECURE_PROXY_SSL_HEADER, s.SESSION_COOKIE_SECURE, s.CONTINUUM_MFA_REQUIRED)"
+    )
+    result = subprocess.run(  # noqa: S603  (our own interpreter, a fixed program)
+        [sys.executable, "-c", code],
+        env=_production_env(SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto:https"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.stdout.split() == [
+        "31536000", "True", "True", "('HTTP_X_FORWARDED_PROTO',", "'https')", "True", "True"
+    ], result.stderr  # fmt: skip
+
+
+def test_a_command_without_settings_says_in_one_line_what_to_do(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "CONTINUUM_ENV"}}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env["PYTHONPATH"] = str(Path(continuum.__file__).resolve().parents[1])  # this checkout
+    result = subprocess.run(  # our own interpreter, fixed arguments
+        [sys.executable, "-m", "continuum.cli", "audit", "verify"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "CONTINUUM_ENV=demo continuum audit verify" in result.stderr

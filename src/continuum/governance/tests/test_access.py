@@ -24,7 +24,7 @@ from continuum.governance.access import (
 from continuum.governance.models import AccessLevel, Involvement, InvolvementSource
 from continuum.governance.tests.factories import InvolvementFactory
 from continuum.people import services
-from continuum.people.models import HouseholdMembership, Person, PersonName
+from continuum.people.models import HouseholdMembership, NameKind, Person, PersonName
 from continuum.people.tests.factories import AddressFactory, HouseholdFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -243,8 +243,15 @@ def test_names_and_addresses_filter_on_their_own_person(family, involved_practit
     """`visible_persons_filter(via=...)` applies the gatekeeper to rows that point at a person
     (a name, an address) through their own person, not the row's id."""
     _other, stranger = _other_household()
+    # Name rows' ids run well past people's ids, so a filter on the wrong id cannot pass by luck.
+    PersonName.objects.bulk_create(
+        [PersonName(person=stranger, kind=NameKind.ALIAS, family_name=f"H{i}") for i in range(40)]
+    )
+    alias = PersonName.objects.create(person=family.mother, kind=NameKind.ALIAS, given_name="Kez",
+                                      family_name="Smith")  # fmt: skip
     condition = visible_persons_filter(involved_practitioner, via="person")
     names = PersonName.objects.filter(condition)
+    assert names.filter(pk=alias.pk).exists()
     people = set(names.values_list("person_id", flat=True))
     assert family.mother.pk in people and family.father.pk in people
     assert stranger.pk not in people
@@ -261,3 +268,64 @@ def test_data_steward_sees_no_one_even_where_their_agency_is_involved(family, da
     assert _visible(data_steward, family) == set()
     assert not households_visible_to(data_steward).exists()
     assert not can_edit_person(data_steward, family.mother)
+
+
+def test_edit_rights_on_a_former_member_do_not_extend_to_their_old_household(
+    family, read_only_partner, involved_practitioner
+):
+    """household_for_user(EDIT) counts only current members (`memberships__end_date__isnull`):
+    the police may edit Dean Walker, who has moved out, and only read the Smiths' household."""
+    InvolvementFactory(agency=read_only_partner.agency, person=family.partner)  # EDIT on Dean
+    assert household_for_user(read_only_partner, family.household.pk) == family.household
+    membership = HouseholdMembership.objects.get(person=family.partner, end_date__isnull=True)
+    services.household_end_membership(
+        actor=involved_practitioner, membership=membership, end_date=timezone.localdate(),
+        reason="Moved out",
+    )  # fmt: skip
+    assert can_edit_person(read_only_partner, family.partner)
+    with pytest.raises(PermissionDenied):
+        household_for_user(read_only_partner, family.household.pk, need=Access.EDIT)
+
+
+def test_a_merged_record_is_hidden_from_the_whole_area_roles(family, front_door_worker, dpo):
+    """The whole-area roles reach a merged record through the one it was merged into too."""
+    duplicate = PersonFactory(adult=True, given_name="Kerri", family_name="Smith")
+    Person.objects.filter(pk=duplicate.pk).update(merged_into=family.mother)
+    for user in (front_door_worker, dpo):
+        assert not persons_visible_to(user).filter(pk=duplicate.pk).exists()
+        assert persons_visible_to(user).filter(pk=family.mother.pk).exists()
+        with pytest.raises(Http404):
+            person_for_user(user, duplicate.pk)
+
+
+def test_roles_that_never_edit_people_cannot_even_where_their_agency_may(family, agencies):
+    """An administrator or data steward of the hub (which may edit the Smiths) changes no
+    one's record: the role, not the agency's involvement, decides."""
+    for role in (Role.ADMINISTRATOR, Role.DATA_STEWARD, Role.ANALYST):
+        user = UserFactory(agency=agencies.hub, role=role)
+        assert not can_edit_person(user, family.mother)
+
+
+def test_a_volunteer_without_an_agency_sees_no_one(family, volunteer):
+    """A volunteer whose agency was taken away (they left the scheme) loses their matches'
+    records at once, even before the match is ended."""
+    assert _visible(volunteer, family) == HOUSEHOLD
+    volunteer.agency = None
+    assert _visible(volunteer, family) == set()
+
+
+def test_whole_area_roles_see_every_household_even_an_empty_one(family, front_door_worker, dpo):
+    """The front door and the DPO see every household, members or none (a household everyone
+    has left is still on record); an inactive account sees none."""
+    empty = HouseholdFactory(address=AddressFactory(line1="1 Empty Row", postcode="NB3 1AA"))
+    for user in (front_door_worker, dpo):
+        assert households_visible_to(user).filter(pk=empty.pk).exists()
+        user.is_active = False
+        assert not households_visible_to(user).exists()
+
+
+def test_a_dpo_whose_agency_may_edit_still_cannot_change_a_household(family, agencies):
+    dpo_at_hub = UserFactory(agency=agencies.hub, role=Role.DPO)
+    assert household_for_user(dpo_at_hub, family.household.pk) == family.household
+    with pytest.raises(PermissionDenied):
+        household_for_user(dpo_at_hub, family.household.pk, need=Access.EDIT)

@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from conftest import PERSONAS
 from continuum.casework.tests import matrix as casework_matrix
+from continuum.core.tests import matrix as sign_in_matrix
 from continuum.hubs.tests import matrix as hubs_matrix
 from continuum.linkage.tests import matrix as linkage_matrix
 from continuum.outcomes.tests import matrix as outcomes_matrix
@@ -175,6 +176,7 @@ EXEMPT = {
 }
 EXEMPT |= referrals_matrix.EXEMPT
 EXEMPT |= servicedirectory_matrix.EXEMPT
+EXEMPT |= sign_in_matrix.EXEMPT
 
 
 def _body(body, family):
@@ -289,7 +291,8 @@ NOT_ABOUT_THE_FAMILY: dict[str, tuple[set[str], str]] = {
     "outcomes:instrument_edit": ({"analyst"}, "an outcome measure's settings: no one's record"),
     **{
         name: ({"data_steward"}, "the steward's own agency's import: their work, no one's record")
-        for name in ("linkage:import_detail", "linkage:import_mapping", "linkage:import_errors")
+        for name in ("linkage:import_detail", "linkage:import_mapping", "linkage:import_errors",
+                     "api:read_import")
     },
 }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 
 import pytest
@@ -53,7 +54,7 @@ def menu(html: str) -> list[str]:
 
 def test_sign_in_lands_on_the_home_page(involved_practitioner, client):
     response = client.post(
-        reverse("login"), {"username": "hub.practitioner", "password": TEST_PASSWORD}
+        reverse("login"), {"login": "hub.practitioner", "password": TEST_PASSWORD}
     )
     assert response["Location"] == reverse("home")
     assert client.get(reverse("home")).status_code == 200
@@ -119,9 +120,11 @@ def test_the_menu_shows_each_role_its_tools(personas, login):
     assert "Contacts" not in menus["read_only_partner"]
     assert "Contacts" in menus["involved_practitioner"]  # a family hub receives its panel's
     assert "Front door" in menus["front_door_worker"]
-    for tool in ("Imports", "Review queue", "Matching model", "Referral register"):
+    for tool in ("Review queue", "Matching model", "Referral register"):
         assert tool in menus["analyst"], tool
         assert tool not in menus["involved_practitioner"], tool
+    # Only an agency's data steward loads its extracts (ADR 0007).
+    assert "Imports" not in menus["analyst"] and "Imports" not in menus["involved_practitioner"]
     assert "Find a person" not in menus["analyst"]  # analysts never see named records
     assert "My work" not in menus["volunteer"]
     assert "My families" in menus["volunteer"]
@@ -152,3 +155,17 @@ def test_header_search_on_every_page_goes_to_the_person_search(
 
 def test_no_header_search_for_those_who_see_no_named_records(analyst, login):
     assert 'id="header-search-name"' not in login(analyst).get(reverse("home")).text
+
+
+def test_a_data_steward_lands_on_their_agencys_imports_and_counts(data_steward, login):
+    client = login(data_steward)
+    page = client.get(reverse("home"))
+    assert page.status_code == 200
+    assert "Your agency's records" in html.unescape(page.text)
+    assert "Recent imports" in page.text and "The review queue" in page.text
+    items = menu(page.text)
+    assert "Imports" in items and "Review queue" in items
+    assert "Find a person" not in items  # a steward never sees a person's record
+    assert 'id="header-search-name"' not in page.text
+    for url in re.findall(r'govuk-service-navigation__link" href="([^"]*)"', page.text):
+        assert client.get(url).status_code == 200, url

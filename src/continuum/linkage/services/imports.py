@@ -183,6 +183,20 @@ def import_create(*, actor, agency, filename: str, content: bytes, mapping: dict
 
 
 @transaction.atomic
+def import_create_checked(*, actor, agency, filename: str, content: bytes) -> ImportJob:
+    """`import_create` for a file that must already have the person-extract v1 columns (an
+    agency system's upload, with no page to choose columns on): a file without them is
+    refused, naming the missing columns, and nothing is kept."""
+    job = import_create(actor=actor, agency=agency, filename=filename, content=content)
+    header, _rows = read_table(Path(job.stored_path))
+    problems = mapping_problems(job.column_mapping, header)
+    if problems:
+        Path(job.stored_path).unlink(missing_ok=True)
+        raise ValidationError(problems)  # the transaction rolls the job back
+    return job
+
+
+@transaction.atomic
 def import_set_mapping(*, actor, job: ImportJob, mapping: dict[str, str]) -> ImportJob:
     header, _rows = read_table(Path(job.stored_path))
     problems = mapping_problems(mapping, header)

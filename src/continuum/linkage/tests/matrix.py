@@ -137,6 +137,13 @@ API = {
         {"given_name": "Kerry", "family_name": "Smith", "date_of_birth": "1996-06-14"},
         REGISTRARS,
     ),
+    # An agency system's extract: only the agency's data steward (403 for every other role;
+    # the steward, sending no file, is told which field is missing: 422).
+    "api:create_import": ("post", lambda f: reverse("api:create_import"), None,
+                          dict.fromkeys(PERSONAS, 403)),
+    "api:read_import": (
+        "get", lambda f: reverse("api:read_import", args=[job(f).pk]), None, NOBODY,
+    ),
 }
 
 # The police's data steward: their agency's imports, the review counts, nothing else.
@@ -152,4 +159,6 @@ STEWARD = {
     "linkage:merge_confirm": 404,
     "linkage:merge_undo": 404,
     "api:match_person": 403,
+    "api:create_import": 422,
+    "api:read_import": 200,
 }

@@ -330,3 +330,38 @@ def test_no_import_review_match_or_merge_widens_what_anyone_sees(
                                    changed_fields=["merged"])  # fmt: skip
     assert event.details["involvements_moved"] == moved
     assert_not_wider(start, "the whole run")
+
+
+# -- an agency system sends its extract with its data steward's token --------------------------
+
+
+def test_an_agency_system_sends_its_extract_with_the_stewards_token(
+    family, south, api_client, analyst, data_steward
+):
+    def send(user, content: bytes, name: str = "extract.csv"):
+        return api_client(user).post(
+            reverse("api:create_import"), {"file": SimpleUploadedFile(name, content, "text/csv")}
+        )
+
+    for user in (south.manager, analyst, south.practitioner):
+        assert send(user, (HEADER + MOTHER).encode()).status_code == 403
+    assert not SourceRecord.objects.exists()
+    refused = send(south.steward, b"name,dob\nKerry,1996-06-14\n")
+    assert refused.status_code == 422
+    assert set(refused.json()["errors"]) == {"record_id", "family_name", "date_of_birth"}
+    from continuum.linkage.models import ImportJob
+
+    assert not ImportJob.objects.exists()  # nothing half-saved
+    sent = send(south.steward, (HEADER + MOTHER).encode())
+    assert sent.status_code == 201
+    body = sent.json()
+    assert (body["agency"], body["status"], body["rows_total"]) == (south.agency.code,
+                                                                     "pending", 1)  # fmt: skip
+    services.import_run(body["id"])  # what the background thread does after the commit
+    progress = api_client(south.steward).get(reverse("api:read_import", args=[body["id"]]))
+    assert progress.json()["linked_automatically"] == 1
+    # Another agency's steward, and everyone else, is told it does not exist.
+    for user in (data_steward, south.manager, analyst):
+        response = api_client(user).get(reverse("api:read_import", args=[body["id"]]))
+        assert response.status_code == 404
+    assert not Involvement.objects.filter(agency=south.agency).exists()

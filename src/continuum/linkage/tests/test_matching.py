@@ -212,18 +212,20 @@ HEADER = (
 )
 
 
-def _run(agency, analyst, lines: list[str], **kwargs):
+def _run(agency, data_steward, lines: list[str], **kwargs):
     content = (HEADER + "\n".join(lines) + "\n").encode()
-    job = services.import_create(actor=analyst, agency=agency, filename="x.csv", content=content)
+    job = services.import_create(
+        actor=data_steward, agency=agency, filename="x.csv", content=content
+    )
     return services.import_run(job.pk, **kwargs)
 
 
 def test_two_records_of_one_new_person_in_one_file_make_one_person(
-    family, agencies, analyst, settings, tmp_path
+    family, agencies, data_steward, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
     before = Person.objects.count()
-    job = _run(agencies.police, analyst, [
+    job = _run(agencies.police, data_steward, [
         "P1,Amara,,Okafor,2019-08-30,F,NB1 4QX,7 Brook Street,",
         "P2,Amarah,,Okafor,2019-08-30,F,NB1 4QX,7 Brook Street,",
         "P3,Kerry,,Smith,14/06/1996,F,NB1 4QT,12 Mill Lane,9434765919",
@@ -243,10 +245,10 @@ def test_two_records_of_one_new_person_in_one_file_make_one_person(
 
 
 def test_a_record_id_repeated_in_a_chunk_is_stored_once_then_updated(
-    family, agencies, analyst, settings, tmp_path
+    family, agencies, data_steward, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
-    job = _run(agencies.police, analyst, [
+    job = _run(agencies.police, data_steward, [
         "P1,Amara,,Okafor,2019-08-30,F,NB1 4QX,7 Brook Street,",
         "P1,Amara,,Okafor,2019-08-30,F,NB1 4QX,9 Brook Street,",
     ])  # fmt: skip
@@ -279,7 +281,7 @@ class _EagerReadAhead(imports._ReadAhead):
 
 
 def test_a_chunk_read_ahead_meets_the_rows_the_chunk_before_stored(
-    family, agencies, analyst, settings, tmp_path, monkeypatch
+    family, agencies, data_steward, settings, tmp_path, monkeypatch
 ):
     """The next chunk's candidates are read before this chunk is stored, so it cannot find
     what this chunk adds in the database: it meets those rows as it meets its own earlier rows,
@@ -287,7 +289,7 @@ def test_a_chunk_read_ahead_meets_the_rows_the_chunk_before_stored(
     settings.MEDIA_ROOT = tmp_path
     monkeypatch.setattr(imports, "_ReadAhead", _EagerReadAhead)
     before = Person.objects.count()
-    job = _run(agencies.police, analyst, [
+    job = _run(agencies.police, data_steward, [
         "P1,Amara,,Okafor,2019-08-30,F,NB1 4QX,7 Brook Street,",
         "P2,Amarah,,Okafor,2019-08-30,F,NB1 4QX,7 Brook Street,",
         "P3,Amara,,Okafor,2019-08-30,F,NB1 4QX,7 Brook St,",
@@ -304,7 +306,7 @@ def test_a_chunk_read_ahead_meets_the_rows_the_chunk_before_stored(
                     "committed data, which the SQLite test database cannot share")  # fmt: skip
 @pytest.mark.usefixtures("flushable_audit_log")
 def test_reading_ahead_in_the_background_gives_the_same_people(
-    family, agencies, analyst, settings, tmp_path, monkeypatch
+    family, agencies, data_steward, settings, tmp_path, monkeypatch
 ):
     """On PostgreSQL outside a transaction, the next chunk is prepared on another connection in
     a background thread while this one is stored; the import's result is the same."""
@@ -318,7 +320,7 @@ def test_reading_ahead_in_the_background_gives_the_same_people(
 
     monkeypatch.setattr(imports, "_prepare_chunk", spy)
     before = Person.objects.count()
-    job = _run(agencies.police, analyst, [
+    job = _run(agencies.police, data_steward, [
         "P1,Amara,,Okafor,2019-08-30,F,NB1 4QX,7 Brook Street,",
         "P2,Amarah,,Okafor,2019-08-30,F,NB1 4QX,7 Brook Street,",
         "P3,Kerry,,Smith,14/06/1996,F,NB1 4QT,12 Mill Lane,9434765919",
@@ -335,14 +337,14 @@ def test_reading_ahead_in_the_background_gives_the_same_people(
 
 
 def test_values_too_long_for_the_record_are_reported_not_fatal(
-    family, agencies, analyst, settings, tmp_path
+    family, agencies, data_steward, settings, tmp_path
 ):
     """A record id longer than Continuum keeps (as the agency's identifier of the person too)
     is a row error; an address line longer than an address holds leaves the new person without
     an address. The rest still import, on PostgreSQL too (which refuses an over-long value)."""
     settings.MEDIA_ROOT = tmp_path
     long_street = "Flat 1 " + "Very Long Terrace " * 10
-    job = _run(agencies.police, analyst, [
+    job = _run(agencies.police, data_steward, [
         f"{'X' * 61},Amara,,Okafor,2019-08-30,F,NB1 4QX,7 Brook Street,",
         f"P2,Tobi,,Adeyemi,2018-01-12,M,NB1 4QX,{long_street},",
         "P3,Kerry,,Smith,14/06/1996,F,NB1 4QT,12 Mill Lane,9434765919",
