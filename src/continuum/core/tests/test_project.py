@@ -16,6 +16,7 @@ import continuum
 pytestmark = pytest.mark.django_db
 
 GOOD_KEY = "k" * 20 + "7f3a9c1e5b8d2f4a6c0e9b7d5f3a1c8e6b4d2f0a"
+AUDIT_KEY = "9c1e5b8d2f4a6c0e" * 3  # the audit chain's key (ADR 0003), required in production
 
 
 def test_no_missing_migrations():
@@ -36,7 +37,7 @@ def _import_settings(**env) -> subprocess.CompletedProcess:
     clean.pop("DJANGO_SETTINGS_MODULE", None)
     return subprocess.run(  # our own interpreter, fixed arguments
         [sys.executable, "-c", "import continuum.settings"],
-        env={**clean, "CONTINUUM_ENV": "production", **env},
+        env={**clean, "CONTINUUM_ENV": "production", "AUDIT_CHAIN_KEY": AUDIT_KEY, **env},
         capture_output=True,
         text=True,
         timeout=60,
@@ -101,6 +102,7 @@ def _production_env(**env) -> dict:
         **clean,
         "CONTINUUM_ENV": "production",
         "SECRET_KEY": GOOD_KEY,
+        "AUDIT_CHAIN_KEY": AUDIT_KEY,
         "ALLOWED_HOSTS": "continuum.example",
         **env,
     }
