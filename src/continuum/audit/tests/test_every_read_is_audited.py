@@ -42,6 +42,7 @@ NO_PERSONAL_DATA = {
     "hubs:reach": "counts of children reached per area, no named person",
     "linkage:model": "the matching model's weights and training figures, no records",
     "linkage:imports": "the list of extracts imported (agency, file, counts), no records",
+    "api:read_import": "an extract's progress through the API: counts only, no records",
     "servicedirectory:search": "the directory of local services, no people",
     "servicedirectory:detail": "one local service, no people",
     "servicedirectory:import": "a form to import the service directory, no people",

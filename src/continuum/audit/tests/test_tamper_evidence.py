@@ -277,7 +277,10 @@ def test_production_refuses_to_start_without_an_audit_chain_key():
         k: v for k, v in os.environ.items()
         if k not in {"AUDIT_CHAIN_KEY", "DJANGO_SETTINGS_MODULE", "DEBUG"}
     }  # fmt: skip
-    env |= {"CONTINUUM_ENV": "production", "SECRET_KEY": "k7" * 30, "ALLOWED_HOSTS": "x.example"}
+    import secrets
+
+    key = secrets.token_urlsafe(50)
+    env |= {"CONTINUUM_ENV": "production", "SECRET_KEY": key, "ALLOWED_HOSTS": "x.example"}
     for key in (None, "short"):
         run_env = env if key is None else {**env, "AUDIT_CHAIN_KEY": key}
         result = subprocess.run(  # our own interpreter, fixed arguments
