@@ -301,6 +301,13 @@ def api_client():
     return _api
 
 
+@pytest.fixture(autouse=True)
+def _audit_checkpoint_file(settings, tmp_path):
+    """Each test's audit checkpoints go to its own file: a checkpoint of one test's (rolled
+    back) chain would otherwise read as tampering in the next test's `audit verify`."""
+    settings.AUDIT_CHECKPOINT_FILE = tmp_path / "audit-checkpoints.jsonl"
+
+
 # -- transactional tests ---------------------------------------------------------------------
 
 

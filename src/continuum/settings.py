@@ -372,3 +372,22 @@ CONTINUUM_MATCH_WINDOW_SECONDS = env_int("CONTINUUM_MATCH_WINDOW_SECONDS", 600)
 CONTINUUM_BREAK_GLASS_HOURS = env_int("CONTINUUM_BREAK_GLASS_HOURS", 4)
 if not 1 <= CONTINUUM_BREAK_GLASS_HOURS <= 24:
     raise ImproperlyConfigured("CONTINUUM_BREAK_GLASS_HOURS must be between 1 and 24")
+
+# The audit log's tamper evidence (ADR 0003): the chain is keyed (HMAC-SHA256) with a key that
+# is never stored in the database, and its head is checkpointed, signed, to a file (and the
+# `continuum.audit.checkpoint` logger) that the database cannot rewrite.
+AUDIT_CHAIN_KEY = env_str("AUDIT_CHAIN_KEY") or ""
+if IS_PRODUCTION and len(AUDIT_CHAIN_KEY) < 32:
+    raise ImproperlyConfigured(
+        "Production needs AUDIT_CHAIN_KEY (32+ random characters, kept outside the database) "
+        "to sign the audit chain. Never change it once events are signed with it."
+    )
+AUDIT_CHAIN_KEY = AUDIT_CHAIN_KEY or f"continuum-{MODE}-audit-chain-key-not-secret"
+AUDIT_CHECKPOINT_FILE = Path(
+    env_str("CONTINUUM_AUDIT_CHECKPOINT_FILE", str(DATA_DIR / "audit-checkpoints.jsonl"))
+)
+AUDIT_CHECKPOINT_EVERY = env_int("AUDIT_CHECKPOINT_EVERY", 1000)  # events; 0: only from cron
+# Every page about a person, family or case leaves an audit event, even a form (audit/pages.py).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("continuum.core.auth.LoginRequired") + 1, "continuum.audit.pages.PageViewAudit"
+)

@@ -12,3 +12,5 @@ from continuum.settings import *  # noqa: F403
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="continuum-test-files-"))
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="continuum-test-static-"))
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast hashing in tests only
+# Audit checkpoints (written after commits, so only by transactional tests) go to a throwaway file.
+AUDIT_CHECKPOINT_FILE = Path(tempfile.mkdtemp(prefix="continuum-test-audit-")) / "checkpoints.jsonl"

@@ -62,13 +62,22 @@ from continuum.referrals.models import Referral
 from continuum.referrals.models import Status as ReferralStatus
 
 
-def audit_view(user, object_type: str, object_id, reason: str = "") -> None:
+def audit_view(
+    user, object_type: str, object_id, reason: str = "", *, household_id=None, person_ids=()
+) -> None:
+    """Audit a view; it is about `person_ids` and everyone who has lived in `household_id`."""
+    from continuum.people.selectors import people_in_households
+
+    people = set(person_ids)
+    if household_id is not None:
+        people.update(people_in_households([household_id]))
     audit_record(
         actor=user,
         action=AuditAction.VIEW,
         object_type=object_type,
         object_id=object_id,
         reason=reason,
+        person_ids=people,
     )
 
 
@@ -80,6 +89,7 @@ def household_episodes(user, household_id) -> tuple[Household, list[Episode]]:
         .prefetch_related("children__person")
         .order_by("-start_date", "-pk")
     )
+    audit_view(user, "casework.household_episodes", household.pk, household_id=household.pk)
     return household, episodes
 
 
@@ -142,7 +152,7 @@ def episode_record(user, episode_id) -> EpisodeRecord:
         .order_by("-date", "-pk")[:20]
     )
     can_record = episode.is_open and can_edit
-    audit_view(user, "casework.episode", episode.pk)
+    audit_view(user, "casework.episode", episode.pk, household_id=episode.household_id)
     children = list(episode.children.exclude(person_id__in=hidden).select_related("person"))
     return EpisodeRecord(
         episode=episode,
@@ -212,7 +222,7 @@ def visit_for_user(user, episode_id, visit_id) -> tuple[Episode, Visit]:
     )
     if visit is None:
         raise Http404("No visit found")
-    audit_view(user, "casework.visit", visit.pk)
+    audit_view(user, "casework.visit", visit.pk, household_id=episode.household_id)
     return episode, visit
 
 
@@ -413,7 +423,29 @@ def my_work(user) -> WorkList:
         + [s.episode for s in work.signoffs]
     ):  # fmt: skip
         episode.family_name = work.names.get(episode.pk, "")
+    _audit_work(user, work)
     return work
+
+
+def _audit_work(user, work: WorkList) -> None:
+    """The work list names families and people: one event about everyone in those families."""
+    from continuum.people.selectors import people_in_households
+
+    households = {a.plan.episode.household_id for a in work.overdue_mine}
+    households |= {a.plan.episode.household_id for a in work.overdue_as_lead + work.due_soon}
+    households |= {e.household_id for e in work.episodes + work.approvals}
+    households |= {p.episode.household_id for p in work.reviews_due + work.prompts}
+    households |= {s.episode.household_id for s in work.signoffs}
+    households |= {a.plan.episode.household_id for a in work.team_overdue}
+    actions = work.overdue_mine + work.overdue_as_lead + work.due_soon + work.team_overdue
+    owners = {a.owner_person_id for a in actions}
+    audit_record(
+        actor=user,
+        action=AuditAction.VIEW,
+        object_type="casework.my_work",
+        details={"families": len(households)},
+        person_ids=(owners - {None}) | set(people_in_households(households)),
+    )
 
 
 VISITS_DUE_WITHIN_DAYS = 7
@@ -700,6 +732,7 @@ def household_chronology(
         object_type="casework.chronology",
         object_id=household.pk,
         details={"household": household.pk},
+        person_ids=person_ids,
     )
     return Chronology(
         household=household,
@@ -740,6 +773,7 @@ def person_chronology(
         object_type="casework.chronology",
         object_id=f"person-{person.pk}",
         details={"person": person.pk},
+        person_ids=[person.pk],
     )
     return Chronology(
         household=None,
@@ -761,6 +795,7 @@ def attachment_for_user(user, episode_id, attachment_id):
     audit_record(
         actor=user, action=AuditAction.EXPORT, object_type="casework.attachment",
         object_id=attachment.pk, details={"episode": episode.pk},
+        person_ids=[c.person_id for c in episode.children.all()],
     )  # fmt: skip
     return attachment
 

@@ -87,6 +87,7 @@ def register_lines(user, session: Session) -> list[RegisterLine]:
         object_type="hub_register_list",
         object_id=session.pk,
         details={"people": len(lines)},
+        person_ids=[line.person.pk for line in lines],
     )
     return lines
 
@@ -129,6 +130,7 @@ def engagement_history(user, household_id: int):
         action=AuditAction.VIEW,
         object_type="household_engagement",
         object_id=household.pk,
+        person_ids=[*visible_ids, *(e.person_id for e in events)],
     )
     return household, attendances, events, registrations
 
@@ -388,6 +390,7 @@ def household_risk_flags(user, household) -> tuple[list[Person], list[RiskFlag]]
         object_type="household_risk_flags",
         object_id=household.pk,
         details={"flags": len(flags)},
+        person_ids=[*(m.pk for m in members), *(f.person_id for f in flags)],
     )
     return members, flags
 
@@ -410,6 +413,7 @@ def outreach_list(user, hub: Agency, status: str = "") -> list[OutreachEntry]:
         object_type="hub_outreach_list",
         object_id=hub.pk,
         details={"rows": len(entries)},
+        person_ids=[e.person_id for e in entries],
     )
     return entries
 
@@ -418,19 +422,36 @@ def outreach_list(user, hub: Agency, status: str = "") -> list[OutreachEntry]:
 
 
 def matches_for_volunteer(user) -> list[VolunteerMatch]:
-    return list(
+    matches = list(
         VolunteerMatch.objects.filter(volunteer=user, ended_at__isnull=True)
         .select_related("household__address")
         .order_by("started_at")
     )
+    _audit_matches(user, "hubs.volunteer_matches", matches)
+    return matches
 
 
 def matches_for_scheme(user) -> list[VolunteerMatch]:
-    return list(
+    matches = list(
         VolunteerMatch.objects.filter(scheme_id=user.agency_id)
         .select_related("household__address", "volunteer")
         .annotate(unreviewed=Count("diaries", filter=Q(diaries__reviewed_at__isnull=True)))
         .order_by("ended_at", "started_at")
+    )
+    _audit_matches(user, "hubs.scheme_matches", matches)
+    return matches
+
+
+def _audit_matches(user, object_type: str, matches: list[VolunteerMatch]) -> None:
+    """The families on a volunteering list (their addresses are shown): one event naming them."""
+    from continuum.people.selectors import people_in_households
+
+    audit_record(
+        actor=user,
+        action=AuditAction.VIEW,
+        object_type=object_type,
+        details={"count": len(matches)},
+        person_ids=people_in_households({m.household_id for m in matches}),
     )
 
 

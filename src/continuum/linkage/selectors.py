@@ -119,6 +119,7 @@ def possible_matches(user, record: dict, *, limit: int = 5) -> MatchResult:
             "shown_ids": [c.person.pk for c in visible],
             "told_known_elsewhere": known_elsewhere,
         },
+        person_ids=[c.person.pk for c in visible],
     )
     return MatchResult(visible, known_elsewhere, str(params.get("model_version", "")))
 
@@ -145,6 +146,7 @@ def review_queue(user, *, status: str = "open", limit: int = 100) -> list[MatchR
                     "review_id": review.pk,
                     "source_record_id": review.record_id,
                 },
+                person_ids=[review.candidate_id],
             )
             for review in reviews
         ]
@@ -211,6 +213,7 @@ def review_detail(user, review: MatchReview) -> ReviewView:
             "source_record_id": review.record_id,
             "agency_id": review.record.agency_id,
         },
+        person_ids=[person.pk],
     )
     return ReviewView(review, ours, theirs, rows)
 

@@ -111,6 +111,7 @@ def family_journey(user, household_id: int, instrument: Instrument) -> tuple[obj
         object_type="household_outcomes",
         object_id=household.pk,
         details={"instrument": instrument.code},
+        person_ids=_household_people(household.pk),
     )
     return household, Journey(instrument=instrument, readings=readings, areas=areas)
 
@@ -336,3 +337,9 @@ def cohort_report(
         details={"scope_agency": scope.agency_id, "families": report.families_started},
     )
     return report
+
+
+def _household_people(household_id: int) -> list[int]:
+    from continuum.people.selectors import people_in_households
+
+    return people_in_households([household_id])

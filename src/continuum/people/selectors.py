@@ -443,6 +443,7 @@ def person_search(user, query: SearchQuery) -> list[SearchHit]:
                 "result_count": len(hits),
                 "result_ids": [h.person.pk for h in hits],
             },
+            person_ids=[h.person.pk for h in hits],
         )
     return hits
 
@@ -546,6 +547,7 @@ def person_record(user, person_id: int, *, reason: str = "") -> PersonRecord:
             reason=reason,
             # a view under emergency access is marked, for the DPO's review
             details={"break_glass": break_glass.pk} if break_glass else None,
+            person_ids=[person.pk],
         )
     return PersonRecord(
         person=person,
@@ -603,6 +605,7 @@ def household_record(user, household_id: int) -> HouseholdRecord:
         object_type="household",
         object_id=household.pk,
         details={"break_glass": break_glass.pk} if break_glass else None,
+        person_ids=[m.person_id for m in memberships],
     )
     return HouseholdRecord(
         household=household,
@@ -642,3 +645,33 @@ def relationship_candidates(user, person: Person) -> list[Person]:
         .distinct()
         .order_by("family_name", "given_name")
     )
+
+
+def people_in_households(household_ids) -> list[int]:
+    """Everyone who has ever belonged to these households: whom a page about them is about
+    (the audit event's subjects; not a read shown to anyone)."""
+    return list(
+        HouseholdMembership.objects.filter(household_id__in=list(household_ids))
+        .order_by()
+        .values_list("person_id", flat=True)
+        .distinct()
+    )
+
+
+def person_audit_subject(person_id: int):
+    """The person as the data protection officer's audit pages name them (those pages check
+    the DPO role themselves): their name and every household they have belonged to."""
+    from continuum.audit.selectors import PersonSubject
+
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None:
+        return None
+    households = HouseholdMembership.objects.filter(person=person).values_list(
+        "household_id", flat=True
+    )
+    return PersonSubject(person.pk, person.display_name, list(households))
+
+
+def person_audit_names(person_ids: list[int]) -> dict[int, str]:
+    """Names of the people on an audit page, for the data protection officer."""
+    return {p.pk: p.display_name for p in Person.objects.filter(pk__in=person_ids)}

@@ -138,6 +138,7 @@ def episode_step_up(user, episode_id, child) -> EpisodeStepUp | None:
         object_id=episode.pk,
         reason="Step-up referral to the front door",
         details={"child_id": child.pk},
+        person_ids=[child.pk],
     )
     lead = episode.lead_professional
     opened = (
@@ -240,6 +241,7 @@ def referral_for_referrer(user, referral_id) -> ReferralView:
         object_type="referral",
         object_id=referral.pk,
         details={"child_id": referral.child_id, "as": "referrer"},
+        person_ids=[referral.child_id],
     )
     return ReferralView(
         referral=referral,
@@ -323,7 +325,20 @@ def front_door_queue(user, *, page: int = 1, rag: str = "", now: dt.datetime | N
     queue_rows = [
         QueueRow(referral=r, deadline=r.deadline(), overdue=r.is_overdue(now)) for r in page_obj
     ]
+    audit_list(user, "referrals.front_door_queue", [row.referral for row in queue_rows])
     return queue_rows, page_obj, counts, overdue
+
+
+def audit_list(user, object_type: str, referrals, *, requests=()) -> None:
+    """Audit a list page: which children's referrals (and information requests) it showed."""
+    child_ids = [r.child_id for r in referrals] + [q.referral.child_id for q in requests]
+    audit_record(
+        actor=user,
+        action=AuditAction.VIEW,
+        object_type=object_type,
+        details={"count": len(child_ids)},
+        person_ids=child_ids,
+    )
 
 
 @dataclass
@@ -366,6 +381,7 @@ def contact_record(user, referral_id) -> ContactRecord:
         object_type="referral",
         object_id=referral.pk,
         details={"child_id": referral.child_id, "as": "receiver"},
+        person_ids=[referral.child_id],
     )
     return ContactRecord(
         referral=referral,
@@ -398,6 +414,7 @@ def information_request_for(user, request_id) -> InformationRequest:
         object_type="information_request",
         object_id=request.pk,
         details={"child_id": request.referral.child_id},
+        person_ids=[request.referral.child_id],
     )
     return request
 
@@ -413,7 +430,7 @@ class AwaitingAcknowledgement:
 def awaiting_acknowledgement(user, *, now: dt.datetime | None = None) -> AwaitingAcknowledgement:
     """Hand-overs to the user's team not yet acknowledged (overdue first), and the user's own
     hand-overs still waiting for the other side. Computed when the page loads."""
-    return AwaitingAcknowledgement(
+    awaiting = AwaitingAcknowledgement(
         contacts=list(
             access.contacts_visible_to(user)
             .filter(status=Status.SUBMITTED)
@@ -438,6 +455,13 @@ def awaiting_acknowledgement(user, *, now: dt.datetime | None = None) -> Awaitin
             .order_by("acknowledgement_due_at")[:200]
         ),
     )
+    audit_list(
+        user,
+        "referrals.awaiting",
+        awaiting.contacts + awaiting.sent_referrals,
+        requests=awaiting.requests + awaiting.sent_requests,
+    )
+    return awaiting
 
 
 # --- inbox ---------------------------------------------------------------------------------------
@@ -496,6 +520,8 @@ def inbox_sections(user) -> list[InboxSection]:
     }
     for section in sections:
         section.items = list(visible.filter(which[section.key])[:INBOX_SECTION_SIZE])
+    shown = [n.referral for s in sections for n in s.items if n.referral_id]
+    audit_list(user, "referrals.inbox", shown)
     return sections
 
 

@@ -37,11 +37,13 @@ from continuum.referrals.models import Destination, Status
 
 @require_http_methods(["GET"])
 def my_referrals(request):
+    referrals = list(selectors.referrals_sent(request.user)[:200])
+    selectors.audit_list(request.user, "referrals.sent", referrals)
     return render(
         request,
         "referrals/my_referrals.html",
         {
-            "referrals": selectors.referrals_sent(request.user)[:200],
+            "referrals": referrals,
             "nav": "referrals",
         },
     )
@@ -421,11 +423,13 @@ def contact_step_up(request, referral_id: int):
 
 @require_http_methods(["GET"])
 def requests_list(request):
+    requests = list(selectors.information_requests_for(request.user)[:200])
+    selectors.audit_list(request.user, "referrals.requests", [], requests=requests)
     return render(
         request,
         "referrals/requests.html",
         {
-            "requests": selectors.information_requests_for(request.user)[:200],
+            "requests": requests,
             "now": timezone.now(),
             "nav": "requests",
         },
@@ -537,7 +541,8 @@ def _register_qs(request):
 def register(request):
     form, reg = _register_qs(request)
     report = selectors.register_report(reg)
-    rows = selectors.register_rows(reg)[:100]
+    rows = list(selectors.register_rows(reg)[:100])
+    selectors.audit_list(request.user, "referrals.register", rows)
     return render(
         request,
         "referrals/register.html",

@@ -81,7 +81,12 @@ def assessment_detail(request, assessment_id: int):
             if _domain_of(code) == Domain.CHILD
         ]
         children.append((child, rows))
-    selectors.audit_view(request.user, "casework.assessment", assessment.pk)
+    selectors.audit_view(
+        request.user,
+        "casework.assessment",
+        assessment.pk,
+        household_id=assessment.episode.household_id,
+    )
     return render(
         request,
         "casework/assessment_detail.html",

@@ -16,6 +16,7 @@ import continuum
 pytestmark = pytest.mark.django_db
 
 GOOD_KEY = "k" * 20 + "7f3a9c1e5b8d2f4a6c0e9b7d5f3a1c8e6b4d2f0a"
+AUDIT_KEY = "9c1e5b8d2f4a6c0e" * 3  # the audit chain's key (ADR 0003), required in production
 
 
 def test_no_missing_migrations():
@@ -29,12 +30,14 @@ def test_no_missing_migrations():
 
 def _import_settings(**env) -> subprocess.CompletedProcess:
     clean = {
-        k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"}
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "AUDIT_CHAIN_KEY"}
     }
     clean.pop("DJANGO_SETTINGS_MODULE", None)
     return subprocess.run(  # our own interpreter, fixed arguments
         [sys.executable, "-c", "import continuum.settings"],
-        env={**clean, "CONTINUUM_ENV": "production", **env},
+        env={**clean, "CONTINUUM_ENV": "production", "AUDIT_CHAIN_KEY": AUDIT_KEY, **env},
         capture_output=True,
         text=True,
         timeout=60,
@@ -67,7 +70,9 @@ def test_production_needs_allowed_hosts():
 
 
 def test_production_starts_when_configured():
-    result = _import_settings(SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="continuum.example")
+    result = _import_settings(
+        SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="continuum.example", AUDIT_CHAIN_KEY="a" * 40
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -97,6 +102,7 @@ def _production_env(**env) -> dict:
         **clean,
         "CONTINUUM_ENV": "production",
         "SECRET_KEY": GOOD_KEY,
+        "AUDIT_CHAIN_KEY": AUDIT_KEY,
         "ALLOWED_HOSTS": "continuum.example",
         **env,
     }

@@ -50,6 +50,10 @@ DPO_ONLY = dict.fromkeys(PERSONAS, 404) | {"dpo": 200}
 
 def _unborn_again(family) -> None:
     Person.objects.filter(pk=family.unborn.pk).update(kind="unborn", date_of_birth=None, sex="U")
+def _staff_id(username: str) -> int:
+    from continuum.directory.models import User
+
+    return User.objects.get(username=username).pk
 
 
 def _created(expected: dict[str, int]) -> dict[str, int]:
@@ -101,6 +105,13 @@ UI = {
     "audit:person_log": (
         "get",
         lambda f: reverse("audit:person_log", args=[f.mother.pk]),
+        None,
+        DPO_ONLY,
+    ),
+    "audit:staff_index": ("get", lambda f: reverse("audit:staff_index"), None, DPO_ONLY),
+    "audit:staff_log": (
+        "get",
+        lambda f: reverse("audit:staff_log", args=[_staff_id("hub.practitioner")]),
         None,
         DPO_ONLY,
     ),
