@@ -203,7 +203,7 @@ class Caseloads:
         self.rng, self.pop, self.agencies, self.users, self.today = rng, pop, agencies, users, today
         self.rows: list[Row] = []
         # Who started each agency's work with a family: a named member of its staff (never a
-        # volunteer, an analyst or a data steward), as every involvement is (docs/adr/0007).
+        # volunteer, an analyst or a data steward), as every involvement is (docs/adr/0006).
         self.starter: dict[int, User] = {}
         for user in users.values():
             if user.role in (Role.PRACTITIONER, Role.DSL, Role.TEAM_MANAGER, Role.FRONT_DOOR):

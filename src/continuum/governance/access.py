@@ -34,7 +34,7 @@ def _open_involvements(user) -> QuerySet[Involvement]:
     now = timezone.now()
     qs = Involvement.objects.filter(Q(ended_at__isnull=True) | Q(ended_at__gt=now))
     # Holding a record about a person (an agency's extract) never opens the shared record:
-    # only professional work that a named person started does (docs/adr/0007).
+    # only professional work that a named person started does (docs/adr/0006).
     qs = qs.exclude(source__in=NON_GRANTING_SOURCES)
     if perms.is_volunteer(user):
         # A volunteer sees only the families they are matched to, not their agency's caseload.

@@ -23,7 +23,7 @@ class InvolvementSource(models.TextChoices):
     TEAM_AROUND_FAMILY = "taf", "Team Around the Family"
     VOLUNTEER_MATCH = "volunteer", "Volunteer matched to the family"
     OUTREACH = "outreach", "New pregnancy or birth notified to the family hub for outreach"
-    # Rows from before ADR 0007: an agency holding a record (an import, an extract) never
+    # Rows from before ADR 0006: an agency holding a record (an import, an extract) never
     # grants access. The gatekeeper ignores these; no service creates them any more.
     DATA_SHARING = "data_sharing", "Data-sharing agreement (grants no access)"
 

@@ -21,7 +21,7 @@ is_volunteer = _has_role(Role.VOLUNTEER)
 is_analyst = _has_role(Role.ANALYST)
 is_manager = _has_role(Role.TEAM_MANAGER)
 # Loads their agency's extracts into Continuum; sees counts and their own agency's records,
-# never the shared record of a person (docs/adr/0007).
+# never the shared record of a person (docs/adr/0006).
 is_data_steward = _has_role(Role.DATA_STEWARD)
 
 

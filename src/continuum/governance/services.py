@@ -6,7 +6,7 @@ always professional work that a named person started, with a reason (registratio
 a referral, Team Around the Family, hub outreach, a volunteer match), and each start and end is
 audited against the person or household, so it shows on the data protection officer's "who has
 seen this record" page. Holding an agency record about someone (an import) is not one of them
-(docs/adr/0007-access-only-by-a-recorded-decision.md).
+(docs/adr/0006-access-only-by-a-recorded-decision.md).
 
 Break-glass access and restrictions are audited in the same transaction; notifications go
 through hooks other apps register (governance sits below them).

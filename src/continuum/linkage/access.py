@@ -1,6 +1,6 @@
 """Who may import, review matches and merge records. Pages for other roles answer 404.
 
-Access to a person comes only from an involvement a named person started (docs/adr/0007), so
+Access to a person comes only from an involvement a named person started (docs/adr/0006), so
 everything here is arranged so that no import, review or merge shows anyone a person they could
 not already see:
 - an agency's extracts are loaded by that agency's data steward (or its system, with the

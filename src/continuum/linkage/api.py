@@ -127,7 +127,7 @@ def create_import(request, file: UploadedFile = File(None)):  # noqa: B008 (ninj
     """An agency's extract (CSV or XLSX, person-extract v1 columns) for the agency whose data
     steward the token (or the signed-in user) belongs to; it runs in the background (read its
     progress at `GET /linkage/imports/{id}`). Only the agency's data steward may send it (403).
-    Linking a record opens no one's record to the agency (docs/adr/0007)."""
+    Linking a record opens no one's record to the agency (docs/adr/0006)."""
     user = request.user
     access.require_import_for(user, user.agency)
     if file is None:

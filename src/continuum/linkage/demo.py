@@ -6,7 +6,7 @@ swapped, an old address, a missing or mistyped NHS number, a mother's maiden nam
 baby as "Baby Smith". A few records are of people nobody has recorded yet. Each agency's data
 steward imports its extract through the same service the import page uses, so the review queue
 and the links in the demo come from the real model, not from the generator. Linking a record
-opens no one's record to the agency (docs/adr/0007).
+opens no one's record to the agency (docs/adr/0006).
 """
 
 from __future__ import annotations

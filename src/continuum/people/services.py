@@ -385,7 +385,7 @@ def persons_create_many(
     identity hook, one audit event each), in a few bulk writes: for an agency's extract, where
     a chunk may hold hundreds of people the area does not know. `agency` is the agency whose
     records they come from; holding a record gives it no involvement, so no one but the
-    area-wide roles sees these people until someone starts work with them (docs/adr/0007).
+    area-wide roles sees these people until someone starts work with them (docs/adr/0006).
 
     Returns, for each entry in order, the new person or the ValidationError that kept them
     out; the others are still created."""

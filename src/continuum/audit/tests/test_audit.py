@@ -94,7 +94,7 @@ def test_create_is_audited(family, involved_practitioner, login):
     )
     assert response.status_code == 302
     events = _new_events(since)
-    # The agency's involvement with the new person is its own event on the person (ADR 0007).
+    # The agency's involvement with the new person is its own event on the person (ADR 0006).
     started = [e for e in events if e.changed_fields == ["involvement"]]
     assert [(e.object_type, e.details["source"]) for e in started] == [("person", "registration")]
     created = _one([e for e in events if e not in started], AuditAction.CREATE, "person")

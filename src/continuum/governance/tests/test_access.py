@@ -226,7 +226,7 @@ def test_a_merged_record_is_hidden_from_involved_staff_too(family, involved_prac
 
 
 def test_a_data_sharing_involvement_grants_nothing(family, uninvolved_worker):
-    """Rows created before imports stopped opening records (docs/adr/0007): an agency that
+    """Rows created before imports stopped opening records (docs/adr/0006): an agency that
     merely holds a record sees nothing, through a person or a household."""
     for subject in ({"person": family.twin1}, {"household": family.household}):
         InvolvementFactory(

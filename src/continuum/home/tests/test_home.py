@@ -123,7 +123,7 @@ def test_the_menu_shows_each_role_its_tools(personas, login):
     for tool in ("Review queue", "Matching model", "Referral register"):
         assert tool in menus["analyst"], tool
         assert tool not in menus["involved_practitioner"], tool
-    # Only an agency's data steward loads its extracts (ADR 0007).
+    # Only an agency's data steward loads its extracts (ADR 0006).
     assert "Imports" not in menus["analyst"] and "Imports" not in menus["involved_practitioner"]
     assert "Find a person" not in menus["analyst"]  # analysts never see named records
     assert "My work" not in menus["volunteer"]

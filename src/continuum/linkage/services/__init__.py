@@ -56,7 +56,7 @@ from continuum.people.models import NameKind, Person, PersonName
 def review_decide(*, actor, review: MatchReview, decision: str, note: str = "") -> MatchReview:
     """Accept (same person), reject (different people) or mark not sure. Only the front door
     decides (403 otherwise), and a decision links an agency's record: it opens no one's record
-    to the agency or the reviewer (docs/adr/0007)."""
+    to the agency or the reviewer (docs/adr/0006)."""
     if not can_review(actor):
         raise PermissionDenied("Identity review is for the front door")
     review = (

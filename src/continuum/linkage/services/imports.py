@@ -290,7 +290,7 @@ def _person_from_row(*, actor, agency, row: dict) -> Person:
 def _linked_entry(person_id: int, record: SourceRecord, status: str, job_id) -> AuditEntry:
     """The audit event of an agency record linked to a person: it names the person, so the
     data protection officer's page for them shows which agency's record was put with theirs.
-    A link records that the agency holds a record; it opens nothing (docs/adr/0007)."""
+    A link records that the agency holds a record; it opens nothing (docs/adr/0006)."""
     return AuditEntry(
         action=AuditAction.UPDATE,
         object_type="person",
@@ -608,7 +608,7 @@ def _write(job: ImportJob, rows: list[_Row], params: dict) -> None:
     )  # fmt: skip
     # The agency holds a record of these people: that is recorded (the source record, the
     # agency identifier, an audit event on each person), and it opens no one's record to the
-    # agency or to the uploader (docs/adr/0007). New people were audited when created.
+    # agency or to the uploader (docs/adr/0006). New people were audited when created.
     audit_record_many(
         actor=actor,
         events=[

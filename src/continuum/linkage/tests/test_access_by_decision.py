@@ -1,4 +1,4 @@
-"""Access is granted only by a recorded decision (issue 11, findings 1 and 2; docs/adr/0007).
+"""Access is granted only by a recorded decision (issue 11, findings 1 and 2; docs/adr/0006).
 
 Holding an agency record about a person never opens the shared record: no import, review
 decision, real-time match or merge shows anyone a person they could not already see. Only an

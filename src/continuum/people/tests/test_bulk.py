@@ -50,7 +50,7 @@ def test_many_people_are_created_with_names_address_and_audit_but_no_involvement
     assert (current.address.postcode, current.start_date) == ("NB1 4QX", amara.date_of_birth)
     assert current.address.catchment is not None
     assert not unborn.addresses.exists()
-    # Holding a record opens no one's record: the agency gets no involvement (docs/adr/0007).
+    # Holding a record opens no one's record: the agency gets no involvement (docs/adr/0006).
     assert not Involvement.objects.filter(person__in=[amara, unborn]).exists()
     created = AuditEvent.objects.order_by("seq")[events_before:]
     assert [(e.action, e.object_id) for e in created] == [
