@@ -463,6 +463,8 @@ class PersonRecord:
     break_glass: object | None = None
     # ids of addresses shown as "Address confidential" to this user (restricted records)
     hidden_addresses: frozenset[int] = frozenset()
+    # related people and household members whose record this user may open (linked on the page)
+    openable: frozenset[int] = frozenset()
 
     @property
     def address_confidential(self) -> bool:
@@ -530,6 +532,15 @@ def person_record(user, person_id: int, *, reason: str = "") -> PersonRecord:
             ]
         from_this = [r for r in from_this if r[1].pk not in hidden_people]
         to_this = [r for r in to_this if r[1].pk not in hidden_people]
+        # Related people and household members are named here, but a link is offered only to
+        # those whose record this user may open (one query), never to a page that answers 404.
+        related_ids = {r[1].pk for r in from_this + to_this} | {
+            o.person_id for m in memberships for o in m.others
+        }
+        openable: frozenset[int] = frozenset()
+        if related_ids:
+            visible = persons_visible_to(user).filter(pk__in=related_ids)
+            openable = frozenset(visible.values_list("pk", flat=True))
         household_ids = [m.household_id for m in memberships if m.end_date is None]
         agencies = list(
             Involvement.objects.filter(Q(person=person) | Q(household_id__in=household_ids))
@@ -561,6 +572,7 @@ def person_record(user, person_id: int, *, reason: str = "") -> PersonRecord:
         hidden=hidden_person_fields(user),
         break_glass=break_glass,
         hidden_addresses=hidden_addresses,
+        openable=openable,
     )
 
 

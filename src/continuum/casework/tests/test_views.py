@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -493,3 +495,32 @@ def test_change_lead_then_the_old_lead_can_leave(episode, lead, colleague, manag
     assert c.post(reverse("casework:taf_leave", args=[episode.pk, old.pk])).status_code == 302
     old.refresh_from_db()
     assert old.left_on is not None
+
+
+def _title(response) -> str:
+    return re.search(r"<title>(.*?)</title>", response.text, re.S).group(1).strip()
+
+
+def test_every_form_page_with_errors_says_error_in_its_title(plan, episode, household, lead):
+    """GOV.UK: a page whose form has errors starts its title with "Error: " (the plan review
+    and chronology forms did not). base.html adds it for every page, once."""
+    c = client_for(lead)
+    review = c.post(reverse("casework:review_add", args=[episode.pk]), {"what_changed": ""})
+    assert review.status_code == 200 and review.context["form"].errors
+    assert _title(review).startswith("Error: ")
+    add = c.post(reverse("casework:chronology_add", args=[household.pk]), {"summary": ""})
+    assert add.status_code == 200 and add.context["form"].errors
+    assert _title(add).startswith("Error: ")
+    assert not _title(c.get(reverse("casework:chronology_add", args=[household.pk]))).startswith(
+        "Error"
+    )
+    # a template that already said so is not doubled
+    opened = c.post(reverse("casework:episode_open", args=[household.pk]), {"kind": ""})
+    assert _title(opened).startswith("Error: ") and "Error: Error" not in _title(opened)
+
+
+def test_who_is_signed_in_and_the_demo_notice_sit_in_the_banner_landmark(lead, settings):
+    page = client_for(lead).get(reverse("casework:my_work")).text
+    header = page[page.index("<header") : page.index("</header>")]
+    assert "Signed in as" in header
+    assert page.index("</header>") < page.index('<main class="govuk-main-wrapper"')

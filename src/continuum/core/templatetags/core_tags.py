@@ -73,3 +73,14 @@ def readable_date(value) -> str:
     if isinstance(value, dt.date):
         return date_format(value, "j M Y")
     return "" if value is None else str(value)
+
+
+@register.filter
+def error_title(title: str, form=None) -> str:
+    """GOV.UK: a page whose form has errors starts its <title> with "Error: ". Applied to every
+    page's title in base.html, so no form page can forget it; a title that says so already is
+    left as it is."""
+    title = str(title).strip()
+    if getattr(form, "errors", None) and not title.startswith("Error:"):
+        return f"Error: {title}"
+    return title

@@ -250,3 +250,19 @@ def test_methods_not_allowed(family, involved_practitioner, login):
     client = login(involved_practitioner)
     assert client.post(reverse("people:detail", args=[family.mother.pk])).status_code == 405
     assert client.post(reverse("people:search")).status_code == 405
+
+
+def test_related_people_are_linked_only_when_the_viewer_may_open_them(
+    family, volunteer, involved_practitioner, login
+):
+    """Regression: the twins' father lives elsewhere and the volunteer is matched only to the
+    household, so his page answers 404 for them; the twin's page must name him without a link
+    to a dead end (and still link him for the hub, whose involvement covers him)."""
+    url = reverse("people:detail", args=[family.twin1.pk])
+    father_url = reverse("people:detail", args=[family.father.pk])
+    as_volunteer = login(volunteer).get(url)
+    assert as_volunteer.status_code == 200
+    assert "Ryan Cole" in as_volunteer.text
+    assert f'href="{father_url}"' not in as_volunteer.text
+    assert login(volunteer).get(father_url).status_code == 404
+    assert f'href="{father_url}"' in login(involved_practitioner).get(url).text
