@@ -143,3 +143,49 @@ def test_a_hand_over_is_acknowledged_in_one_click_from_the_home_page(area, page,
     a11y.check(page, label="home after acknowledging")
     expect(page.get_by_text("Information request about Kai Marsh")).to_have_count(0)
     a11y.assert_all_checked()
+
+
+def test_wide_tables_never_make_the_page_scroll_sideways_at_320_px(area, new_page, a11y):
+    """WCAG 1.4.10 Reflow: at 320 CSS px the episode page, the household chronology, the front
+    door queue, the hub timetable and reach each scrolled sideways because of one wide table.
+    The table now scrolls in its own labelled, focusable box; the page does not."""
+    from django.urls import reverse
+
+    from continuum.casework import services as casework
+
+    casework.visit_record(
+        actor=area.lead, episode=area.episode, date=timezone.localdate(), kind="home",
+        present=[area.child], children=[{"person": area.child, "seen": True,
+                                         "seen_alone": False, "child_said": ""}],
+        observations="A long observation " * 20,
+    )  # fmt: skip
+    household = area.episode.household_id
+    pages = {
+        area.lead: [reverse("casework:episode", args=[area.episode.pk]),
+                    reverse("casework:household_chronology", args=[household]),
+                    reverse("hubs:timetable")],
+        area.front_door: [reverse("referrals:queue")],
+        area.manager: [reverse("hubs:reach")],
+    }  # fmt: skip
+    page = new_page()
+    page.set_viewport_size({"width": 320, "height": 800})
+    a11y.watch(page)
+    wrapped = 0
+    for user, urls in pages.items():
+        sign_in(page, a11y, user)
+        for url in urls:
+            page.goto(url)
+            a11y.check(page, label=f"{url} at 320 px")
+            sideways = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            wide = page.evaluate(
+                """[...document.querySelectorAll('body *')].filter(e => !e.closest('.app-table-wrap') && e.getBoundingClientRect()
+                .right > document.documentElement.clientWidth + 1).slice(0, 5)
+                .map(e => e.tagName + '.' + e.className + ' ' + Math.round(
+                e.getBoundingClientRect().right))"""
+            )
+            assert sideways <= 0, f"{url} scrolls {sideways} px sideways at 320 px: {wide}"
+            wrapped += page.locator(".app-table-wrap").count()
+        sign_out(page, a11y)
+    assert wrapped >= 3  # the episode's visits, the chronology and reach were really tables
