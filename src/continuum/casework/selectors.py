@@ -83,10 +83,19 @@ def audit_view(
 
 def household_episodes(user, household_id) -> tuple[Household, list[Episode]]:
     household = household_for_user(user, household_id)
+    # a child restricted from this user is not named in the list
+    hidden = restricted_person_ids(user)
     episodes = list(
         Episode.objects.filter(household=household)
         .select_related("lead_professional", "agency")
-        .prefetch_related("children__person")
+        .prefetch_related(
+            Prefetch(
+                "children",
+                queryset=EpisodeChild.objects.exclude(person_id__in=hidden).select_related(
+                    "person"
+                ),
+            )
+        )
         .order_by("-start_date", "-pk")
     )
     audit_view(user, "casework.household_episodes", household.pk, household_id=household.pk)
@@ -214,10 +223,19 @@ def taf_users(episode: Episode) -> list[User]:
 
 def visit_for_user(user, episode_id, visit_id) -> tuple[Episode, Visit]:
     episode = episode_for_user(user, episode_id)
+    # people restricted from this user are left out of who was present and who was seen
+    hidden = restricted_person_ids(user)
     visit = (
         Visit.objects.filter(episode=episode, pk=visit_id)
         .select_related("recorded_by", "agency")
-        .prefetch_related("present", "children__person", "prompts")
+        .prefetch_related(
+            Prefetch("present", queryset=Person.objects.exclude(pk__in=hidden)),
+            Prefetch(
+                "children",
+                queryset=VisitChild.objects.exclude(person_id__in=hidden).select_related("person"),
+            ),
+            "prompts",
+        )
         .first()
     )
     if visit is None:

@@ -234,3 +234,39 @@ def test_the_front_door_queue_lists_a_restricted_childs_contact_only_for_the_nam
     _restrict(family.twin1, dpo, [front_door])
     assert queued(front_door) == ([referral], 1)
     assert queued(colleague) == ([], 0)
+
+
+def test_the_household_episodes_list_and_a_visit_do_not_name_a_restricted_child(
+    personas, family, dpo, login
+):
+    """Regression (found from outside): the household's episode list and a visit's page named a
+    restricted child to staff the restriction did not name."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from continuum.casework import services as casework
+    from continuum.casework.codes import EpisodeKind
+
+    lead = personas["involved_practitioner"]
+    today = timezone.localdate()
+    episode = casework.episode_open(
+        actor=lead, household=family.household, kind=EpisodeKind.EARLY_HELP,
+        children=[family.twin1, family.twin2], referral_date=today - dt.timedelta(days=20),
+        start_date=today - dt.timedelta(days=10), level_of_need=2,
+    )  # fmt: skip
+    visit = casework.visit_record(
+        actor=lead, episode=episode, date=today, kind="home", present=[family.mother, family.twin2],
+        children=[{"person": c, "seen": True, "seen_alone": False, "child_said": "Hello"}
+                  for c in (family.twin1, family.twin2)],
+    )  # fmt: skip
+    _restrict(family.twin2, dpo, [dpo])
+    client = login(lead)
+    for url in (
+        reverse("casework:household", args=[family.household.pk]),
+        reverse("casework:visit", args=[episode.pk, visit.pk]),
+    ):
+        page = client.get(url)
+        assert page.status_code == 200, url
+        assert "Jayden" in page.text, url  # the other twin is still there
+        assert "Jordan" not in page.text, url
