@@ -42,6 +42,7 @@ from continuum.casework.models import (
 )
 from continuum.casework.rules import next_visit_due
 from continuum.directory.models import Agency, Role, User
+from continuum.governance import rules as perms
 from continuum.governance.access import (
     Access,
     confidential_address_ids,
@@ -722,10 +723,19 @@ def _household_with_edit(user, household_id) -> tuple[Household, bool]:
         return household_for_user(user, household_id), False
 
 
+def _no_chronology_for_volunteers(user) -> None:
+    """A volunteer sees what their visits need and writes their diary, nothing more: never the
+    agencies' chronology (police incidents, referrals, strategy discussions). 404, as for a page
+    that does not exist for them."""
+    if perms.is_volunteer(user):
+        raise Http404("No chronology")
+
+
 def household_chronology(
     user, household_id, filters: ChronologyFilters, *, export: bool = False
 ) -> Chronology:
     """The multi-agency chronology of a family: every agency's events, in one timeline."""
+    _no_chronology_for_volunteers(user)
     if export:  # nothing to add to in a download: the plain gatekeeper is enough
         household, can_edit = household_for_user(user, household_id), False
     else:
@@ -774,6 +784,7 @@ def person_chronology(
 ) -> Chronology:
     """A child's chronology: events about them, and family events in the households they
     have lived in."""
+    _no_chronology_for_volunteers(user)
     person = person_for_user(user, person_id)
     household_ids = list(
         HouseholdMembership.objects.filter(person=person).values_list("household_id", flat=True)

@@ -29,6 +29,8 @@ SEES = {
     "unmatched_volunteer": 404,
 }
 CHANGES = {**SEES, "read_only_partner": 403, "dpo": 403, "volunteer": 403}
+# The agencies' chronology: a volunteer sees what their visits need, never this (404).
+CHRONOLOGY = {**SEES, "volunteer": 404}
 # Runs the episode: only the lead professional (or a manager of their agency).
 MANAGES = {**CHANGES, "front_door_worker": 403}
 # Approvals: only a team manager of the lead's agency (none among the personas).
@@ -167,7 +169,7 @@ UI = {
         "get",
         lambda f: _u("household_chronology", episode(f).household_id),
         None,
-        SEES,
+        CHRONOLOGY,
     ),
     "casework:chronology_add": (
         "get",
@@ -179,7 +181,7 @@ UI = {
         "get",
         lambda f: _u("person_chronology", f.twin1.pk),
         None,
-        SEES,
+        CHRONOLOGY,
     ),
     "casework:episode": ("get", _ep("episode"), None, SEES),
     "casework:taf_invite": ("get", _ep("taf_invite"), None, MANAGES),
@@ -312,6 +314,6 @@ API = {
         "get",
         lambda f: reverse("api:read_chronology", args=[episode(f).household_id]),
         None,
-        SEES,
+        CHRONOLOGY,
     ),
 }

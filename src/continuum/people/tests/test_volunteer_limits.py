@@ -76,3 +76,21 @@ def test_staff_still_see_and_change_what_they_did(family, involved_practitioner,
     assert client.get(reverse("people:edit", args=[family.mother.pk])).status_code == 200
     household = client.get(reverse("people:household", args=[family.household.pk]))
     assert "Add a household member" in household.text
+
+
+def test_a_volunteer_never_sees_the_agencies_chronology(family, volunteer, login, api_client):
+    """Regression (found from outside): a Home-Start volunteer read and exported the family's
+    multi-agency chronology (police referrals, strategy discussions), page, CSV and API."""
+    from django.urls import reverse
+
+    client = login(volunteer)
+    for url in (
+        reverse("casework:household_chronology", args=[family.household.pk]),
+        reverse("casework:person_chronology", args=[family.twin1.pk]) + "?format=csv",
+        reverse("casework:person_chronology", args=[family.twin1.pk]),
+    ):
+        assert client.get(url).status_code == 404, url
+    api = api_client(volunteer).get(reverse("api:read_chronology", args=[family.household.pk]))
+    assert api.status_code == 404
+    person_page = client.get(reverse("people:detail", args=[family.twin1.pk])).text
+    assert "chronology/" not in person_page  # no link to a page they cannot open
