@@ -164,3 +164,48 @@ def restrictions_of(person: Person) -> list[Restriction]:
             "allowed_users"
         )
     )
+
+
+# --- the pages, each audited with the people it names ---------------------------------------
+
+
+def _shown(user, object_type: str, people: list[int], object_id: object = "") -> None:
+    audit_record(
+        actor=user,
+        action=AuditAction.VIEW,
+        object_type=object_type,
+        object_id=object_id,
+        person_ids=sorted(set(people)),
+    )
+
+
+def break_glass_page(user) -> list[BreakGlassAccess]:
+    """The emergency access page: the user's running accesses, audited as a view of the
+    people it names."""
+    running = my_break_glass(user)
+    _shown(user, "governance.break_glass", [a.person_id for a in running])
+    return running
+
+
+def break_glass_review_list(user, *, reviewed: bool = False) -> list[BreakGlassAccess]:
+    accesses = list(break_glass_reviews(user, reviewed=reviewed)[:200])
+    _shown(user, "governance.break_glass_reviews", [a.person_id for a in accesses])
+    return accesses
+
+
+def break_glass_review_page(user, access_id) -> BreakGlassAccess:
+    access = break_glass_for_review(user, access_id)
+    _shown(user, "governance.break_glass", [access.person_id], access.pk)
+    return access
+
+
+def restriction_list(user) -> list[Restriction]:
+    restrictions = list(restrictions_visible_to(user)[:500])
+    _shown(user, "governance.restrictions", [r.person_id for r in restrictions])
+    return restrictions
+
+
+def restriction_page(user, restriction_id) -> Restriction:
+    restriction = restriction_for_user(user, restriction_id)
+    _shown(user, "governance.restriction", [restriction.person_id], restriction.pk)
+    return restriction

@@ -58,7 +58,7 @@ def break_glass(request):
         "governance/break_glass.html",
         {
             "form": form,
-            "running": selectors.my_break_glass(request.user),
+            "running": selectors.break_glass_page(request.user),
             "hours": services.break_glass_duration().total_seconds() // 3600,
             "nav": "break_glass",
         },
@@ -82,7 +82,7 @@ def break_glass_end(request, access_id: int):
 @require_http_methods(["GET"])
 def break_glass_reviews(request):
     reviewed = request.GET.get("reviewed") == "1"
-    accesses = list(selectors.break_glass_reviews(request.user, reviewed=reviewed)[:200])
+    accesses = selectors.break_glass_review_list(request.user, reviewed=reviewed)
     return render(
         request,
         "governance/break_glass_reviews.html",
@@ -92,7 +92,7 @@ def break_glass_reviews(request):
 
 @require_http_methods(["GET", "POST"])
 def break_glass_review(request, access_id: int):
-    access = selectors.break_glass_for_review(request.user, access_id)
+    access = selectors.break_glass_review_page(request.user, access_id)
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and not access.is_reviewed:
         try:
@@ -120,7 +120,7 @@ def restrictions(request):
         request,
         "governance/restrictions.html",
         {
-            "restrictions": list(selectors.restrictions_visible_to(request.user)[:500]),
+            "restrictions": selectors.restriction_list(request.user),
             "nav": "restrictions",
         },
     )
@@ -159,7 +159,7 @@ def restriction_add(request, person_id: int):
 
 @require_http_methods(["GET", "POST"])
 def restriction_lift(request, restriction_id: int):
-    restriction = selectors.restriction_for_user(request.user, restriction_id)
+    restriction = selectors.restriction_page(request.user, restriction_id)
     form = LiftRestrictionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
