@@ -280,7 +280,14 @@ ACCOUNT_FORMS = {
 # and audit event, so allauth's throttle of failed sign-ins counts per address only: it slows
 # one address trying many usernames (password spraying) without locking a whole office behind
 # one address.
-ACCOUNT_RATE_LIMITS = {"login_failed": env_str("LOGIN_FAILED_RATE_LIMIT", "10/m/ip")}
+# Per address: generous, as a council's staff share an office's address (a per-address limit
+# of 10 failures or 30 sign-ins a minute shut everyone in the office out after one person's
+# typos, or at 9 o'clock); each account is locked on its own after 5 wrong passwords (axes).
+CSRF_FAILURE_VIEW = "continuum.core.views.csrf_failure"  # the service's page, not Django's bare one
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": env_str("LOGIN_FAILED_RATE_LIMIT", "60/m/ip"),
+    "login": env_str("LOGIN_RATE_LIMIT", "300/m/ip"),
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = f"Continuum {env_str('CONTINUUM_AREA_NAME', 'Northbrook')}"
 MFA_TOTP_TOLERANCE = env_int("MFA_TOTP_TOLERANCE", 1)  # one 30-second step either side

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpResponseServerError
+from django.http import Http404, HttpResponseForbidden, HttpResponseServerError
 from django.template import loader
 
 
@@ -22,3 +22,10 @@ def server_error(request, template_name: str = "500.html"):
 def not_offered(request, *args, **kwargs):
     """An account page of django-allauth that Continuum does not offer (urls.py)."""
     raise Http404("Not offered")
+
+
+def csrf_failure(request, reason: str = ""):
+    """A form sent without its (valid) CSRF token: the service's page, saying nothing was saved
+    and what to do, instead of Django's bare 403 (CSRF_FAILURE_VIEW)."""
+    html = loader.get_template("403_csrf.html").render({}, request)
+    return HttpResponseForbidden(html)

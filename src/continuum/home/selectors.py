@@ -483,7 +483,6 @@ def home_for(user) -> Home:
             [],
             [
                 ("Who receives your agency's hand-overs", reverse("referrals:receiving_team")),
-                ("Imports", reverse("linkage:imports")),
                 ("Import local services", reverse("servicedirectory:import")),
             ],
         )

@@ -90,6 +90,40 @@ def test_403_page_has_the_layout_and_says_why(family, read_only_partner, login):
     assert f'href="{reverse("home")}">Go to your home page</a>' in html
 
 
+def test_a_form_sent_without_its_csrf_token_gets_the_services_page(family, volunteer):
+    """Regression (found from outside): a POST with a bad CSRF token got Django's bare
+    "403 Forbidden" page, with no layout and no way back."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(volunteer)
+    response = client.post(
+        reverse("people:edit", args=[family.mother.pk]), {}, headers={"X-CSRFToken": "bad"}
+    )
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert '<h1 class="govuk-heading-l">Your form has expired</h1>' in html
+    assert "Nothing was saved" in html and "govuk-service-navigation" in html
+    assert f'href="{reverse("home")}">Go to your home page</a>' in html
+
+
+def test_too_many_attempts_gets_the_services_page(rf):
+    from django.template import loader
+
+    html = loader.get_template("429.html").render({}, None)
+    assert '<h1 class="govuk-heading-l">Too many attempts</h1>' in html
+    assert 'href="/">Go to your home page</a>' in html
+
+
+def test_one_persons_typos_do_not_shut_the_office_out(settings):
+    # a council's staff share an office's address: the per-address sign-in limits are generous
+    # (each account is locked on its own by axes after 5 wrong passwords)
+    limits = settings.ACCOUNT_RATE_LIMITS
+    assert int(limits["login_failed"].split("/")[0]) >= 50
+    assert int(limits["login"].split("/")[0]) >= 100
+    assert settings.AXES_FAILURE_LIMIT <= 5
+
+
 def test_500_page_needs_neither_the_database_nor_context_processors(
     rf, django_assert_num_queries
 ):
