@@ -131,6 +131,11 @@ class Person(models.Model):
                     "Date of birth must be today or in the past. "
                     "For a baby not yet born, choose 'Unborn child' and give the expected date"
                 )
+        if self.expected_date_of_delivery and self.expected_date_of_delivery < EARLIEST_DATE:
+            # kept after a birth, so allowed on a born person, but never a date before 1900
+            errors["expected_date_of_delivery"] = (
+                "Expected date of delivery must be after 1 January 1900"
+            )
         if self.date_of_death:
             if self.date_of_death < EARLIEST_DATE:
                 errors["date_of_death"] = "Date of death must be after 1 January 1900"

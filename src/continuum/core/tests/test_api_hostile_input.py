@@ -186,6 +186,8 @@ def test_hostile_values_never_answer_500(
         ("given_name", "\u202eyrreK", "text-direction"),
         ("family_name", "Smith\u2067", "text-direction"),
         ("date_of_birth", "1800-06-14", "after 1 January 1900"),
+        # found from outside: an adult's expected date of delivery of 1800 was stored
+        ("expected_date_of_delivery", "1800-01-01", "after 1 January 1900"),
         ("interpreter_needed", None, "interpreter"),
     ],
 )
