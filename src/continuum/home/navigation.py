@@ -87,6 +87,12 @@ ITEMS: list[tuple[str, str | Callable, str, Callable]] = [
     ("reach", "Reach", "hubs:reach", perms.is_analyst | perms.is_manager),
     ("outcomes", "Outcomes", "outcomes:cohort", lambda user: not perms.is_volunteer(user)),
     ("directory", "Local services", "servicedirectory:search", lambda user: True),
+    # Governance: emergency access for those who may use it, its review for the DPO, and the
+    # restricted records for those who may restrict one.
+    ("break_glass", "Emergency access", "governance:break_glass", perms.can_break_glass),
+    ("break_glass_reviews", "Emergency access reviews", "governance:break_glass_reviews",
+     perms.is_dpo),  # fmt: skip
+    ("restrictions", "Restricted records", "governance:restrictions", perms.can_restrict),
 ]
 
 

@@ -128,6 +128,12 @@ def test_the_menu_shows_each_role_its_tools(personas, login):
     assert "Find a person" not in menus["analyst"]  # analysts never see named records
     assert "My work" not in menus["volunteer"]
     assert "My families" in menus["volunteer"]
+    # Governance's pages stay in the menu of those who use them (lost in the per-role menu once).
+    assert "Emergency access" in menus["involved_practitioner"]
+    assert "Emergency access" not in menus["analyst"]
+    assert "Emergency access reviews" in menus["dpo"]
+    assert "Restricted records" in menus["dpo"]
+    assert "Emergency access reviews" not in menus["involved_practitioner"]
 
 
 def test_the_menu_only_offers_pages_that_open(personas, login):
