@@ -40,7 +40,8 @@ def _receives_contacts(user) -> bool:
     # agencies (health visiting, police, schools) are never sent contacts: no empty tab for them.
     if not referrals_access.can_act_on_contact(user):
         return False
-    return perms.is_front_door(user) or bool(
+    # The front door's team manager oversees its queue (issue 15), under the label "Contacts".
+    return perms.works_at_front_door(user) or bool(
         user.agency_id and user.agency.kind == AgencyKind.FAMILY_HUB
     )
 

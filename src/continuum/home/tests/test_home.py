@@ -136,6 +136,17 @@ def test_the_menu_shows_each_role_its_tools(personas, login):
     assert "Emergency access reviews" not in menus["involved_practitioner"]
 
 
+def test_the_front_door_manager_has_the_queue_in_the_menu(agencies, login):
+    from continuum.directory.models import Role
+    from continuum.directory.tests.factories import UserFactory
+
+    manager = UserFactory(agency=agencies.front_door, role=Role.TEAM_MANAGER)
+    client = login(manager)
+    html = client.get(reverse("home")).text
+    assert "Contacts" in menu(html)
+    assert client.get(reverse("referrals:queue")).status_code == 200
+
+
 def test_the_menu_only_offers_pages_that_open(personas, login):
     """Every item in a persona's menu answers 200 for them."""
     for name, user in personas.items():
