@@ -91,8 +91,12 @@ ITEMS: list[tuple[str, str | Callable, str, Callable]] = [
     # Governance: emergency access for those who may use it, its review for the DPO, and the
     # restricted records for those who may restrict one.
     ("break_glass", "Emergency access", "governance:break_glass", perms.can_break_glass),
-    ("break_glass_reviews", "Emergency access reviews", "governance:break_glass_reviews",
-     perms.is_dpo),  # fmt: skip
+    (
+        "break_glass_reviews",
+        "Emergency access reviews",
+        "governance:break_glass_reviews",
+        perms.is_dpo,
+    ),
     ("restrictions", "Restricted records", "governance:restrictions", perms.can_restrict),
 ]
 
