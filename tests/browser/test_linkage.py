@@ -44,26 +44,54 @@ def test_registering_a_known_child_shows_the_existing_record_first(page, a11y, n
     sign_out(page, a11y)
 
 
-def test_an_analyst_works_the_review_queue(page, a11y, northbrook):
-    from continuum.directory.models import Role
+def test_the_front_door_works_the_review_queue_and_an_analyst_sees_only_counts(
+    page, a11y, northbrook
+):
+    """Only the front door, who may already see every person in the area, reviews possible
+    matches (docs/adr/0006); an analyst sees how many wait, never who."""
+    from continuum.directory.models import Agency, AgencyKind, Role
     from continuum.linkage.models import LinkStatus, MatchReview, SourceRecord
 
     analyst = _user("analyst", northbrook.dpo.agency, Role.ANALYST, "Ali", "Noor")
+    front_door = Agency.objects.create(
+        code="fd", name="Northbrook Front Door", kind=AgencyKind.FRONT_DOOR
+    )
+    worker = _user("fd.worker", front_door, Role.FRONT_DOOR, "Farah", "Doyle")
     record = SourceRecord.objects.create(
         agency=northbrook.health_visitor.agency, record_id="GP-4471",
         link_status=LinkStatus.REVIEW,
         data={"record_id": "GP-4471", "given_name": "M", "family_name": "Whittaker",
               "date_of_birth": "2022-09-03", "postcode": "NB1 4QX"},
     )  # fmt: skip
-    MatchReview.objects.create(record=record, candidate=northbrook.child, probability=0.93,
-                               match_weight=3.7, breakdown=[
-                                   {"field": "given_name", "level_label": "initial",
-                                    "weight": -1.2, "bayes_factor": 0.43}])  # fmt: skip
+    review = MatchReview.objects.create(
+        record=record, candidate=northbrook.child, probability=0.93, match_weight=3.7,
+        breakdown=[{"field": "given_name", "level_label": "initial", "weight": -1.2,
+                    "bayes_factor": 0.43}],
+    )  # fmt: skip
     a11y.watch(page)
+
+    # The analyst: the count, no names and no way into a review.
     sign_in(page, a11y, analyst)
-    page.goto("/linkage/reviews/")
-    a11y.check(page, label="review queue")
-    # in the page, not the menu (the analyst's menu has "Review queue")
+    page.get_by_role("link", name="Review queue").click()
+    page.wait_for_url("**/linkage/reviews/")
+    a11y.check(page, label="review queue, as an analyst")
+    main = page.get_by_role("main")
+    expect(main.locator(".govuk-summary-list__row").filter(has_text="To review")).to_contain_text(
+        "1"
+    )
+    expect(main.get_by_text("Whittaker")).to_have_count(0)
+    expect(main.get_by_role("link", name=re.compile("Review"))).to_have_count(0)
+    response = page.goto(f"/linkage/reviews/{review.pk}/")
+    assert response.status == 404
+    a11y.check(page, label="a review, refused to an analyst")
+    sign_out(page, a11y)
+
+    # The front door works it.
+    sign_in(page, a11y, worker)
+    page.get_by_role("link", name="Review queue").click()
+    page.wait_for_url("**/linkage/reviews/")
+    a11y.check(page, label="review queue, as the front door")
+    # in the page, not the menu (the front door's menu has "Review queue")
     page.get_by_role("main").get_by_role("link", name=re.compile("Review")).first.click()
     a11y.check(page, label="a review")
     expect(page.get_by_role("heading", level=1)).to_have_text("Are these the same person?")

@@ -68,8 +68,9 @@ def test_staff_set_up_a_second_factor_then_sign_in_with_a_code_and_a_recovery_co
     codes = page.locator("#recovery-codes code").all_inner_texts()
     assert len(codes) == 10
     page.get_by_role("link", name="Continue to Continuum").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Find a person")
-    a11y.check(page, label="find a person")
+    # Sign-in lands on the role's home page (a health visitor's is "Today").
+    expect(page.get_by_role("heading", level=1)).to_have_text("Today")
+    a11y.check(page, label="home")
     sign_out(page, a11y)
 
     # Next sign-in: the password, then a code from the app.
@@ -116,7 +117,8 @@ def test_single_sign_on_through_the_organisations_provider(
     page.get_by_role("button", name="Sign in to the IdP").click()
 
     # The provider sends the browser back through Continuum's callback to the home page.
-    page.wait_for_url(f"{live_server.url}/people/")
+    page.wait_for_url(f"{live_server.url}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Today")
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     a11y.check(page, label="signed in by single sign-on")
     expect(page.locator(".app-user-bar")).to_contain_text("Hannah Vaughan")

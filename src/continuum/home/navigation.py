@@ -40,7 +40,8 @@ def _receives_contacts(user) -> bool:
     # agencies (health visiting, police, schools) are never sent contacts: no empty tab for them.
     if not referrals_access.can_act_on_contact(user):
         return False
-    return perms.is_front_door(user) or bool(
+    # The front door's team manager oversees its queue (issue 15), under the label "Contacts".
+    return perms.works_at_front_door(user) or bool(
         user.agency_id and user.agency.kind == AgencyKind.FAMILY_HUB
     )
 
@@ -87,6 +88,16 @@ ITEMS: list[tuple[str, str | Callable, str, Callable]] = [
     ("reach", "Reach", "hubs:reach", perms.is_analyst | perms.is_manager),
     ("outcomes", "Outcomes", "outcomes:cohort", lambda user: not perms.is_volunteer(user)),
     ("directory", "Local services", "servicedirectory:search", lambda user: True),
+    # Governance: emergency access for those who may use it, its review for the DPO, and the
+    # restricted records for those who may restrict one.
+    ("break_glass", "Emergency access", "governance:break_glass", perms.can_break_glass),
+    (
+        "break_glass_reviews",
+        "Emergency access reviews",
+        "governance:break_glass_reviews",
+        perms.is_dpo,
+    ),
+    ("restrictions", "Restricted records", "governance:restrictions", perms.can_restrict),
 ]
 
 

@@ -128,6 +128,23 @@ def test_the_menu_shows_each_role_its_tools(personas, login):
     assert "Find a person" not in menus["analyst"]  # analysts never see named records
     assert "My work" not in menus["volunteer"]
     assert "My families" in menus["volunteer"]
+    # Governance's pages stay in the menu of those who use them (lost in the per-role menu once).
+    assert "Emergency access" in menus["involved_practitioner"]
+    assert "Emergency access" not in menus["analyst"]
+    assert "Emergency access reviews" in menus["dpo"]
+    assert "Restricted records" in menus["dpo"]
+    assert "Emergency access reviews" not in menus["involved_practitioner"]
+
+
+def test_the_front_door_manager_has_the_queue_in_the_menu(agencies, login):
+    from continuum.directory.models import Role
+    from continuum.directory.tests.factories import UserFactory
+
+    manager = UserFactory(agency=agencies.front_door, role=Role.TEAM_MANAGER)
+    client = login(manager)
+    html = client.get(reverse("home")).text
+    assert "Contacts" in menu(html)
+    assert client.get(reverse("referrals:queue")).status_code == 200
 
 
 def test_the_menu_only_offers_pages_that_open(personas, login):
