@@ -118,7 +118,7 @@ def review_queue(request):
             "reviews": reviews,
             "counts": counts,
             "status": status,
-            "nav": "linkage",
+            "nav": "reviews",
         },
     )
 
@@ -147,7 +147,7 @@ def review_detail(request, review_id: int):
     return render(
         request,
         "linkage/review_detail.html",
-        {"view": view, "review": review, "form": form, "nav": "linkage"},
+        {"view": view, "review": review, "form": form, "nav": "reviews"},
     )
 
 
@@ -225,5 +225,5 @@ def model_settings(request):
             messages.success(request, "The thresholds have been changed")
             return redirect("linkage:model")
     return render(
-        request, "linkage/model.html", {"form": form, "current": current, "nav": "linkage"}
+        request, "linkage/model.html", {"form": form, "current": current, "nav": "model"}
     )
