@@ -14,11 +14,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from continuum.core.forms import apply_service_errors as _apply_service_errors
+from continuum.core.ratelimit import RateLimited
 from continuum.directory.models import User
 from continuum.governance import rules as perms
 from continuum.governance.access import Access, household_for_user, person_for_user
 from continuum.hubs import access, forms, selectors, services
 from continuum.hubs.models import MatchStage, OutreachStatus, VisitDiary
+from continuum.linkage import selectors as linkage_selectors
 from continuum.people.models import PersonKind
 
 
@@ -277,8 +279,19 @@ def engagement(request, household_id: int):
 def family_register(request):
     hub = access.hub_for_user(request.user, need=Access.EDIT)
     form = forms.FamilyRegistrationForm(request.POST or None)
+    matches = None
     if request.method == "POST" and form.is_valid():
         adults, children = form.people()
+        if not request.POST.get("confirm_new"):
+            # The same duplicate check as adding a person: a family who walk in may already
+            # be known (Amy and Harper Pryce, where Amy and Harper Price live).
+            try:
+                matches = linkage_selectors.family_matches(
+                    request.user, [*adults, *children], address=form.address()
+                )
+            except RateLimited as exc:
+                form.add_error(None, str(exc))
+    if request.method == "POST" and form.is_valid() and matches is None and not form.errors:
         try:
             registration = services.family_register(
                 actor=request.user,
@@ -304,6 +317,7 @@ def family_register(request):
             "back": reverse("hubs:timetable"),
             "intro": "For families who come to the hub for universal services: "
             "no concern is needed.",
+            "matches": matches,
         },
     )
 

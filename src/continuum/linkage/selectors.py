@@ -124,6 +124,29 @@ def possible_matches(user, record: dict, *, limit: int = 5) -> MatchResult:
     return MatchResult(visible, known_elsewhere, str(params.get("model_version", "")))
 
 
+def family_matches(user, people: list[dict], *, address: dict) -> MatchResult | None:
+    """The duplicate check for several people registered together (a family who walk in):
+    `possible_matches` for each, at the family's address, merged into one answer (people the
+    user may see, and one bit for those they may not); None when nobody may already be known.
+    Each check is audited and counts against the user's rate limit, as for one person."""
+    from continuum.linkage.matching import record_from_fields
+
+    visible: dict[int, Candidate] = {}
+    known_elsewhere, version = False, ""
+    for person in people:
+        if not (person.get("given_name") or person.get("family_name")):
+            continue
+        fields = {**person, **{k: address.get(k) for k in ("line1", "town", "postcode")}}
+        found = possible_matches(user, record_from_fields(fields))
+        for candidate in found.visible:
+            visible.setdefault(candidate.person.pk, candidate)
+        known_elsewhere = known_elsewhere or found.known_elsewhere
+        version = found.model_version
+    if not visible and not known_elsewhere:
+        return None
+    return MatchResult(list(visible.values()), known_elsewhere, version)
+
+
 def review_queue(user, *, status: str = "open", limit: int = 100) -> list[MatchReview]:
     """Possible matches waiting for review, best first: for the front door only (404 for
     anyone else), and each agency record and person shown is audited against that person."""

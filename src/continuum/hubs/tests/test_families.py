@@ -476,3 +476,34 @@ def test_reach_page_queries_do_not_grow_with_the_area(
         PersonFactory(adult=True, household=home)
         PersonFactory(household=home, date_of_birth=timezone.localdate() - dt.timedelta(days=60))
     assert queries() == before
+
+
+def test_a_walk_in_family_already_known_is_caught_by_the_duplicate_check(
+    involved_practitioner, agencies, login
+):
+    """Regression (issue 15): registering Amy and Harper Pryce where Amy and Harper Price live
+    made a new household with no warning, though "Add a person" warns of the same match."""
+    address = AddressFactory(line1="8 Mill Lane", postcode="NB1 4QT")
+    household = HouseholdFactory(address=address)
+    amy = PersonFactory(adult=True, given_name="Amy", family_name="Price", household=household,
+                        date_of_birth=dt.date(1995, 3, 2), actor=involved_practitioner)
+    harper = PersonFactory(given_name="Harper", family_name="Price", household=household,
+                           date_of_birth=dt.date(2024, 9, 9), actor=involved_practitioner)
+    walk_in = {**WALK_IN, "adult_given_name": "Amy", "adult_family_name": "Pryce",
+               "child_given_name": "Harper"}  # fmt: skip
+    client = login(involved_practitioner)
+    people_before = Person.objects.count()
+    warned = client.post(reverse("hubs:family_register"), walk_in)
+    assert warned.status_code == 200
+    assert "Check this person is not already known" in warned.text
+    shown = {c.person.pk for c in warned.context["matches"].visible}
+    assert {amy.pk, harper.pk} <= shown
+    assert Person.objects.count() == people_before and not HubRegistration.objects.exists()
+    # each check is audited with what was asked
+    from continuum.audit.models import AuditEvent
+
+    assert AuditEvent.objects.filter(object_type="person_match").count() >= 2
+    # the worker confirms they are new people (having checked): then it registers
+    confirmed = client.post(reverse("hubs:family_register"), {**walk_in, "confirm_new": "yes"})
+    assert confirmed.status_code == 302
+    assert HubRegistration.objects.count() == 1
