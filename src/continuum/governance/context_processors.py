@@ -1,15 +1,12 @@
-"""The governance menu items and the emergency access banner, on every page.
+"""The emergency access banner, on every page.
 
 The banner costs no query for staff without emergency access: the grant marks the session
 (`BREAK_GLASS_SESSION_KEY`), and only a session so marked reads the running accesses."""
 
 import datetime as dt
 
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
-
-from continuum.governance import rules as perms
 
 BREAK_GLASS_SESSION_KEY = "break_glass_until"
 
@@ -38,20 +35,8 @@ def _running(request):
 
 
 def governance(request):
+    """The emergency access banner's running accesses (the menu items are home.navigation's)."""
     user = getattr(request, "user", None)
-    if not user or not user.is_authenticated:
+    if not user or not user.is_authenticated or not hasattr(request, "session"):
         return {}
-    nav = []
-    if perms.can_break_glass(user):
-        nav.append({"key": "break_glass", "url": reverse("governance:break_glass"),
-                    "label": "Emergency access"})
-    if perms.is_dpo(user):
-        nav.append({"key": "break_glass_reviews", "url": reverse("governance:break_glass_reviews"),
-                    "label": "Emergency access reviews"})
-    if perms.can_restrict(user):
-        nav.append({"key": "restrictions", "url": reverse("governance:restrictions"),
-                    "label": "Restricted records"})
-    context = {"extra_nav": nav}
-    if hasattr(request, "session"):
-        context["break_glass_running"] = SimpleLazyObject(lambda: _running(request))
-    return context
+    return {"break_glass_running": SimpleLazyObject(lambda: _running(request))}
